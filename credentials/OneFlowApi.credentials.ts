@@ -1,0 +1,98 @@
+import type {
+	IAuthenticateRuleResponseSuccessBody,
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestOptions,
+	Icon,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import { DEFAULT_BASE_URL, isProblem, resolveConnection } from '../nodes/OneFlow/helpers/validation';
+import { authorizationHeaders } from '../nodes/OneFlow/transport';
+
+/** Declarative test rule: n8n reports `message` when the test's full response has this status. */
+function statusRule(status: number, message: string): IAuthenticateRuleResponseSuccessBody {
+	return { type: 'responseSuccessBody', properties: { key: 'statusCode', value: status, message } };
+}
+
+export class OneFlowApi implements ICredentialType {
+	name = 'oneFlowApi';
+
+	displayName = '1Flow API';
+
+	icon: Icon = { light: 'file:../icons/oneflow.svg', dark: 'file:../icons/oneflow.dark.svg' };
+
+	documentationUrl = 'https://github.com/1flow/n8n-nodes-1flow#credentials';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: DEFAULT_BASE_URL,
+			required: true,
+			description:
+				'Address of your 1Flow app: https://app.1flow.io, or https://app.doc-vision.com for DocVision',
+		},
+		{
+			displayName: 'Webhook ID',
+			name: 'webhookId',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. abc123xyz',
+			description: 'The webhook identifier from 1Flow: the {webhookId} part of its webhook URL',
+		},
+		{
+			displayName: 'Webhook Secret',
+			name: 'webhookSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description: 'The secret configured for this webhook in 1Flow. Leave empty if the webhook has none.',
+		},
+	];
+
+	/** Checks every field before a request leaves, and sends the secret only when there is one. */
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
+		const connection = resolveConnection(credentials);
+		if (isProblem(connection)) throw new Error(`${connection.problem}. ${connection.hint}`);
+		return {
+			...requestOptions,
+			headers: { ...requestOptions.headers, ...authorizationHeaders(connection.secret) },
+		};
+	}
+
+	/**
+	 * A delete without a docId changes nothing: 1Flow checks the webhook and the secret first and
+	 * then rejects the empty body with 400, which therefore means "webhook ID and secret are right".
+	 * Every status is read from the full response, which works the same on n8n 1.x and 2.x.
+	 */
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{ $credentials.baseUrl.trim().replace(/\\/+$/, "") }}',
+			url: '=/api/webhook/{{ $credentials.webhookId.trim() }}/document/delete',
+			method: 'POST',
+			body: { docId: '' },
+			json: true,
+			disableFollowRedirect: true,
+			ignoreHttpStatusErrors: true,
+			returnFullResponse: true,
+			timeout: 15000,
+		},
+		rules: [
+			statusRule(401, 'Webhook secret rejected: check Webhook Secret (leave it empty if the webhook has none)'),
+			statusRule(404, 'Webhook ID not found: check Webhook ID and Base URL'),
+			...[301, 302, 303, 307, 308].map((status) =>
+				statusRule(status, 'Base URL redirects elsewhere: enter the final https:// address of 1Flow'),
+			),
+			...[500, 502, 503, 504].map((status) =>
+				statusRule(status, `1Flow answered with a server error (HTTP ${status}): try again later`),
+			),
+		],
+	};
+}

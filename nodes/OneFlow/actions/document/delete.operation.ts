@@ -1,0 +1,310 @@
+import {
+	NodeApiError,
+	NodeOperationError,
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+	type JsonObject,
+} from 'n8n-workflow';
+
+import { deleteDocuments, type DocumentResult } from '../../helpers/bulk';
+import { isProblem, normalizeDocId, resolveConnection, type Problem } from '../../helpers/validation';
+import { CREDENTIAL_TYPE, postDelete } from '../../transport';
+import { interpretAttempt, type Failure } from '../../transport/errors';
+
+const properties: INodeProperties[] = [
+	{
+		displayName:
+			'Deleting is permanent: 1Flow removes the document, its extracted data, search index entries, reconciliation links and files',
+		name: 'deleteNotice',
+		type: 'notice',
+		default: '',
+	},
+	{
+		displayName: 'Document ID',
+		name: 'docId',
+		type: 'string',
+		required: true,
+		default: '={{ $json.docId ?? $json.documentId }}',
+		placeholder: 'e.g. doc_abc123xyz',
+		description:
+			'ID of the 1Flow document to delete. By default it is read from the incoming item\'s docId or documentId field (1Flow\'s "document processed" callback sends documentId).',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Concurrency',
+				name: 'concurrency',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 50 },
+				default: 5,
+				description: 'Most delete requests in flight at once. Output order always follows input order.',
+			},
+			{
+				displayName: 'Max Retries',
+				name: 'maxRetries',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 10 },
+				default: 3,
+				description:
+					'Further attempts per document after rate limiting (429), timeouts, server errors (5xx) and dropped connections. 400, 401 and 404 are never retried.',
+			},
+			{
+				displayName: 'Timeout',
+				name: 'timeout',
+				type: 'number',
+				typeOptions: { minValue: 1000, maxValue: 300000 },
+				default: 30000,
+				description: 'Milliseconds to wait for 1Flow to answer one attempt',
+			},
+			{
+				displayName: 'Treat Not Found as Deleted',
+				name: 'treatNotFoundAsDeleted',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether a document 1Flow does not know (404) counts as already deleted instead of an error. The webhook ID is checked first, since 1Flow also answers 404 for an unknown webhook.',
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['document'], operation: ['delete'] } },
+	properties,
+);
+
+interface DeleteOptions {
+	concurrency: number;
+	maxRetries: number;
+	timeout: number;
+	treatNotFoundAsDeleted: boolean;
+}
+
+function clampInteger(value: unknown, min: number, max: number, fallback: number): number {
+	const number = typeof value === 'number' && Number.isFinite(value) ? Math.round(value) : fallback;
+	return Math.min(max, Math.max(min, number));
+}
+
+function readOptions(context: IExecuteFunctions): DeleteOptions {
+	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
+	return {
+		concurrency: clampInteger(options.concurrency, 1, 50, 5),
+		maxRetries: clampInteger(options.maxRetries, 0, 10, 3),
+		timeout: clampInteger(options.timeout, 1000, 300000, 30000),
+		treatNotFoundAsDeleted: options.treatNotFoundAsDeleted === true,
+	};
+}
+
+/** What the node reports for one input item. `cause` says where a failure came from. */
+type FailedItem = { failure: Failure; docId: string | null; cause: 'input' | 'api' | 'notSent' };
+type ItemOutcome = { json: IDataObject } | FailedItem;
+
+function problemFailure(problem: Problem): Failure {
+	return { message: problem.problem, description: problem.hint, httpCode: null };
+}
+
+function readDocIds(context: IExecuteFunctions, count: number): Array<string | Failure> {
+	const docIds: Array<string | Failure> = [];
+	for (let itemIndex = 0; itemIndex < count; itemIndex++) {
+		try {
+			const docId = normalizeDocId(context.getNodeParameter('docId', itemIndex));
+			docIds.push(isProblem(docId) ? problemFailure(docId) : docId);
+		} catch (error) {
+			docIds.push({
+				message: `The "Document ID" expression failed: ${(error as Error).message}`,
+				description: 'Fix the expression in "Document ID" so it returns the 1Flow document ID of each item.',
+				httpCode: null,
+			});
+		}
+	}
+	return docIds;
+}
+
+function successJson(result: Extract<DocumentResult, { status: 'deleted' }>): IDataObject {
+	const json: IDataObject = {
+		success: true,
+		deleted: true,
+		documentId: result.documentId,
+		message: result.message,
+	};
+	if (result.confirmedByRetry) json.confirmedByRetry = true;
+	return json;
+}
+
+function outcomeOf(result: DocumentResult, docId: string, treatNotFoundAsDeleted: boolean): ItemOutcome {
+	switch (result.status) {
+		case 'deleted':
+			return { json: successJson(result) };
+		case 'notFound':
+			if (treatNotFoundAsDeleted) {
+				return {
+					json: {
+						success: true,
+						deleted: false,
+						alreadyDeleted: true,
+						documentId: docId,
+						message: 'Document not found in 1Flow; counted as already deleted',
+					},
+				};
+			}
+			return { failure: result.failure, docId, cause: 'api' };
+		case 'failed':
+			return { failure: result.failure, docId, cause: 'api' };
+		case 'notSent':
+			return {
+				failure: {
+					message:
+						result.reason === 'cancelled'
+							? `Document "${docId}" was not deleted: the execution was cancelled before its request was sent`
+							: `Document "${docId}" was not deleted: the node stopped at an earlier error`,
+					description:
+						'No request was sent for this document. Run the workflow again to delete it, or turn on "Continue" under On Error to process every item despite errors.',
+					httpCode: null,
+				},
+				docId,
+				cause: 'notSent',
+			};
+	}
+}
+
+/**
+ * The webhook check behind "Treat Not Found as Deleted": an empty docId is rejected with 400
+ * once the webhook ID and secret are right, and with 404/401 otherwise, without touching any
+ * document. Without it, a wrong webhook ID would make every document look already deleted.
+ */
+async function checkWebhook(
+	context: IExecuteFunctions,
+	deleteUrl: string,
+	timeout: number,
+): Promise<Failure | undefined> {
+	const outcome = await postDelete(context, deleteUrl, '', timeout);
+	if (outcome.kind !== 'response') return undefined;
+	if (outcome.status === 404) {
+		return {
+			message: 'The webhook ID was not found in 1Flow',
+			description:
+				'Before counting missing documents as deleted, the node checked the webhook: 1Flow answered 404 Not Found for it. Check Webhook ID (and Base URL) in the 1Flow API credential.',
+			httpCode: 404,
+		};
+	}
+	if (outcome.status === 401) {
+		return {
+			message: '1Flow rejected the webhook secret',
+			description:
+				'1Flow answered 401 Unauthorized when the node checked the webhook. Check Webhook Secret in the 1Flow API credential: it must match the secret configured for this webhook in 1Flow, or be empty if the webhook has none.',
+			httpCode: 401,
+		};
+	}
+	return undefined;
+}
+
+function toNodeError(context: IExecuteFunctions, outcome: FailedItem, itemIndex: number, deletedBefore: number) {
+	const { failure } = outcome;
+	const description =
+		deletedBefore > 0
+			? `${failure.description} ${deletedBefore} other document(s) of this run were deleted before the node stopped.`
+			: failure.description;
+	if (outcome.cause === 'input') {
+		return new NodeOperationError(context.getNode(), `${failure.message} (item ${itemIndex})`, { itemIndex, description });
+	}
+	return new NodeApiError(context.getNode(), (failure.apiBody ?? { message: failure.message }) as JsonObject, {
+		message: failure.message,
+		description,
+		httpCode: failure.httpCode === null ? undefined : String(failure.httpCode),
+		itemIndex,
+	});
+}
+
+/** The error-output shape n8n routes and merges with the input item (see README). */
+function errorItem(outcome: FailedItem, itemIndex: number): INodeExecutionData {
+	return {
+		json: {
+			error: outcome.failure.message,
+			details: {
+				docId: outcome.docId,
+				httpCode: outcome.failure.httpCode,
+				description: outcome.failure.description,
+			},
+		},
+		pairedItem: { item: itemIndex },
+	};
+}
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
+	const continueOnFail = this.continueOnFail();
+	const options = readOptions(this);
+	const outcomes: ItemOutcome[] = new Array(items.length);
+
+	const connection = resolveConnection(await this.getCredentials(CREDENTIAL_TYPE));
+	const docIds = readDocIds(this, items.length);
+	const inputFailure = isProblem(connection) ? problemFailure(connection) : undefined;
+
+	// Bad input is reported before any request is sent.
+	docIds.forEach((docId, itemIndex) => {
+		if (inputFailure) {
+			outcomes[itemIndex] = { failure: inputFailure, docId: typeof docId === 'string' ? docId : null, cause: 'input' };
+		} else if (typeof docId !== 'string') {
+			outcomes[itemIndex] = { failure: docId, docId: null, cause: 'input' };
+		}
+	});
+	const firstBad = outcomes.findIndex((outcome) => outcome !== undefined);
+	if (firstBad !== -1 && !continueOnFail) {
+		throw toNodeError(this, outcomes[firstBad] as FailedItem, firstBad, 0);
+	}
+
+	if (!isProblem(connection)) {
+		const { deleteUrl, secret } = connection;
+		// Each document is deleted once, however many items ask for it.
+		const requested = [...new Set(docIds.filter((docId, i): docId is string => typeof docId === 'string' && !outcomes[i]))];
+		const webhookFailure =
+			options.treatNotFoundAsDeleted && requested.length > 0
+				? await checkWebhook(this, deleteUrl, options.timeout)
+				: undefined;
+
+		const results = new Map<string, DocumentResult>();
+		if (webhookFailure) {
+			for (const docId of requested) results.set(docId, { status: 'failed', failure: webhookFailure });
+		} else {
+			const settled = await deleteDocuments(
+				requested,
+				async (docId) => await postDelete(this, deleteUrl, docId, options.timeout),
+				(docId, outcome) => interpretAttempt(outcome, { docId, deleteUrl, secret, timeoutMs: options.timeout }),
+				{
+					concurrency: options.concurrency,
+					maxRetries: options.maxRetries,
+					stopOnFailure: !continueOnFail,
+					treatNotFoundAsDeleted: options.treatNotFoundAsDeleted,
+					signal: this.getExecutionCancelSignal(),
+				},
+			);
+			requested.forEach((docId, index) => results.set(docId, settled[index]));
+		}
+		docIds.forEach((docId, itemIndex) => {
+			if (typeof docId === 'string' && !outcomes[itemIndex]) {
+				outcomes[itemIndex] = outcomeOf(results.get(docId) as DocumentResult, docId, options.treatNotFoundAsDeleted);
+			}
+		});
+	}
+
+	const deleted = outcomes.filter((outcome) => 'json' in outcome && outcome.json.deleted === true).length;
+	const failed = outcomes.length - outcomes.filter((outcome) => 'json' in outcome).length;
+	this.logger.debug(`1Flow delete: ${items.length} item(s), ${deleted} deleted, ${failed} not deleted`);
+
+	if (!continueOnFail) {
+		// The error that stopped the run, else (a cancelled run) the first document left out.
+		let thrown = outcomes.findIndex((outcome) => 'failure' in outcome && outcome.cause !== 'notSent');
+		if (thrown === -1) thrown = outcomes.findIndex((outcome) => 'failure' in outcome);
+		if (thrown !== -1) throw toNodeError(this, outcomes[thrown] as FailedItem, thrown, deleted);
+	}
+	return outcomes.map((outcome, itemIndex) =>
+		'json' in outcome ? { json: outcome.json, pairedItem: { item: itemIndex } } : errorItem(outcome, itemIndex),
+	);
+}
