@@ -1,5 +1,5 @@
 import type {
-	IAuthenticateRuleResponseSuccessBody,
+	IAuthenticateRuleResponseCode,
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
@@ -11,10 +11,13 @@ import type {
 import { DEFAULT_BASE_URL, isProblem, resolveConnection } from '../nodes/OneFlow/helpers/validation';
 import { authorizationHeaders } from '../nodes/OneFlow/transport';
 
-/** Declarative test rule: n8n reports `message` when the test's full response has this status. */
-function statusRule(status: number, message: string): IAuthenticateRuleResponseSuccessBody {
-	return { type: 'responseSuccessBody', properties: { key: 'statusCode', value: status, message } };
-}
+/** Answers of the credential test that mean "not set up right", with what to fix. */
+const TEST_FAILURES: Array<[number[], string]> = [
+	[[401], 'Webhook secret rejected: check Webhook Secret (leave it empty if the webhook has none)'],
+	[[404], 'Webhook ID not found: check Webhook ID and Base URL'],
+	[[301, 302, 303, 307, 308], 'Base URL redirects elsewhere: enter the final https:// address of 1Flow'],
+	[[500, 502, 503, 504], '1Flow answered with a server error: try again later'],
+];
 
 export class OneFlowApi implements ICredentialType {
 	name = 'oneFlowApi';
@@ -70,7 +73,7 @@ export class OneFlowApi implements ICredentialType {
 	/**
 	 * A delete without a docId changes nothing: 1Flow checks the webhook and the secret first and
 	 * then rejects the empty body with 400, which therefore means "webhook ID and secret are right".
-	 * Every status is read from the full response, which works the same on n8n 1.x and 2.x.
+	 * So every status but the listed ones counts as success (n8n 2.x; 1.x ignores `except`, see README).
 	 */
 	test: ICredentialTestRequest = {
 		request: {
@@ -80,19 +83,11 @@ export class OneFlowApi implements ICredentialType {
 			body: { docId: '' },
 			json: true,
 			disableFollowRedirect: true,
-			ignoreHttpStatusErrors: true,
-			returnFullResponse: true,
+			ignoreHttpStatusErrors: { ignore: true, except: TEST_FAILURES.flatMap(([statuses]) => statuses) },
 			timeout: 15000,
 		},
-		rules: [
-			statusRule(401, 'Webhook secret rejected: check Webhook Secret (leave it empty if the webhook has none)'),
-			statusRule(404, 'Webhook ID not found: check Webhook ID and Base URL'),
-			...[301, 302, 303, 307, 308].map((status) =>
-				statusRule(status, 'Base URL redirects elsewhere: enter the final https:// address of 1Flow'),
-			),
-			...[500, 502, 503, 504].map((status) =>
-				statusRule(status, `1Flow answered with a server error (HTTP ${status}): try again later`),
-			),
-		],
+		rules: TEST_FAILURES.flatMap(([statuses, message]) =>
+			statuses.map((value): IAuthenticateRuleResponseCode => ({ type: 'responseCode', properties: { value, message } })),
+		),
 	};
 }
