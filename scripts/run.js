@@ -5,6 +5,7 @@
  * It runs on the machine's Node (even 20), provisions Node 24 and node_modules first, and
  * then runs the task under Node 24, so a fresh clone needs nothing but `npm test`.
  */
+const fs = require('node:fs');
 const path = require('node:path');
 const { ROOT, log, run, node24Env, ensureDependencies, runNode } = require('./toolchain');
 
@@ -20,6 +21,14 @@ function buildDev(env) {
 	run(bin('tsc'), ['-p', 'tsconfig.dev.json'], { cwd: ROOT, env });
 }
 
+/** One plain closing line that any CI reads: "tests: N passed, N failed". */
+function printTestSummary(report) {
+	if (!fs.existsSync(report)) return;
+	const { numPassedTests, numFailedTests, numPendingTests } = JSON.parse(fs.readFileSync(report, 'utf8'));
+	const skipped = numPendingTests ? `, ${numPendingTests} skipped` : '';
+	process.stdout.write(`tests: ${numPassedTests} passed, ${numFailedTests} failed${skipped}\n`);
+}
+
 const tasks = {
 	build(env) {
 		build(env);
@@ -29,7 +38,13 @@ const tasks = {
 	},
 	test(env, args) {
 		buildDev(env);
-		run(bin('jest'), args, { cwd: ROOT, env });
+		const report = path.join(ROOT, '.build', 'jest-results.json');
+		fs.rmSync(report, { force: true });
+		try {
+			run(bin('jest'), ['--json', `--outputFile=${report}`, ...args], { cwd: ROOT, env });
+		} finally {
+			printTestSummary(report);
+		}
 	},
 	demo(env, args) {
 		buildDev(env);
