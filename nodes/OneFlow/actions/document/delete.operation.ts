@@ -295,8 +295,12 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	}
 
 	const deleted = outcomes.filter((outcome) => 'json' in outcome && outcome.json.deleted === true).length;
-	const failed = outcomes.length - outcomes.filter((outcome) => 'json' in outcome).length;
-	this.logger.debug(`1Flow delete: ${items.length} item(s), ${deleted} deleted, ${failed} not deleted`);
+	const notSent = outcomes.filter((outcome) => 'cause' in outcome && outcome.cause === 'notSent').length;
+	const failed = outcomes.filter((outcome) => 'failure' in outcome).length - notSent;
+	const summary = `1Flow delete: ${items.length} item(s), ${deleted} deleted, ${failed} failed, ${notSent} not sent`;
+	// A stopped execution leaves the user guessing what was deleted: say it where admins look.
+	if (this.getExecutionCancelSignal()?.aborted) this.logger.warn(`${summary} (execution cancelled)`);
+	else this.logger.debug(summary);
 
 	if (!continueOnFail) {
 		// The error that stopped the run, else (a cancelled run) the first document left out.
