@@ -128,7 +128,8 @@ const BODY_TOO_MANY = jsonBuffer({ error: 'Too many requests' });
 const BODY_GATEWAY_HTML = Buffer.from('<html>gateway</html>');
 const EMPTY = Buffer.alloc(0);
 
-function mulberry32(seed: number): () => number {
+/** Small seeded PRNG, so faults (and test plans built on them) repeat run after run. */
+export function mulberry32(seed: number): () => number {
 	let a = seed >>> 0;
 	return () => {
 		a = (a + 0x6d2b79f5) >>> 0;

@@ -350,6 +350,23 @@ describe('Treat Not Found as Deleted', () => {
 	});
 });
 
+describe('a 404 after a lost answer', () => {
+	it('is a delete by the lost attempt when the webhook checks out', async () => {
+		await startEmulator({ faults: { script: ({ attempt }) => (attempt === 1 ? { kind: 'lostResponse' } : undefined) } });
+		const result = await run([{ docId: 'doc_a' }], { options: { timeout: 1000 } });
+		expect(result.main[0].json).toMatchObject({ deleted: true, documentId: 'doc_a', confirmedByRetry: true });
+		expect(emulator.deleteCount('doc_a')).toBe(1);
+	});
+
+	it('is not read as a delete when the webhook ID is unknown', async () => {
+		await startEmulator({ faults: { script: ({ attempt, docId }) => (attempt === 1 && docId === 'doc_a' ? { kind: 'drop' } : undefined) } });
+		const result = await run([{ docId: 'doc_a' }], { credentials: { webhookId: 'wh_typo' } });
+		expect(result.error).toBeInstanceOf(NodeApiError);
+		expect(result.error?.message).toBe('The webhook ID was not found in 1Flow');
+		expect(emulator.hasDocument(WEBHOOK, 'doc_a')).toBe(true);
+	});
+});
+
 describe('redirects', () => {
 	it('are not followed, so the secret never reaches another host', async () => {
 		const elsewhere = new OneFlowEmulator({ webhooks: [{ id: WEBHOOK, documents: DOCS }] });

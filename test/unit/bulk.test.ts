@@ -12,6 +12,7 @@ const settings = (overrides: Partial<BulkSettings> = {}): BulkSettings => ({
 	maxRetries: 3,
 	stopOnFailure: false,
 	treatNotFoundAsDeleted: false,
+	checkWebhook: async () => undefined,
 	backoffBaseMs: 1,
 	backoffCapMs: 5,
 	...overrides,
@@ -96,11 +97,41 @@ describe('deleteDocuments', () => {
 		expect(result).toMatchObject({ status: 'deleted', documentId: 'doc', confirmedByRetry: true });
 	});
 
-	it('does not read a 404 after a refused connection as a delete', async () => {
-		const outcomes: AttemptOutcome[] = [{ kind: 'network', reason: 'refused' }, status(404)];
+	it('does not claim a delete by a lost attempt when the webhook itself is unknown', async () => {
+		const outcomes: AttemptOutcome[] = [{ kind: 'network', reason: 'reset' }, status(404)];
+		const unknownWebhook = { message: 'The webhook ID was not found in 1Flow', description: 'check it', httpCode: 404 };
+		let checks = 0;
+		const [result] = await deleteDocuments(
+			['doc'],
+			async () => outcomes.shift() as AttemptOutcome,
+			read,
+			settings({ checkWebhook: async () => (checks++, unknownWebhook) }),
+		);
+		expect(result).toEqual({ status: 'failed', failure: unknownWebhook });
+		expect(checks).toBe(1);
+	});
+
+	it.each([
+		['a refused connection', { kind: 'network', reason: 'refused' } as AttemptOutcome],
+		['a 502 from a gateway', status(502)],
+		['a 503', status(503)],
+	])('does not read a 404 after %s as a delete', async (_, first) => {
+		const outcomes: AttemptOutcome[] = [first, status(404)];
 		const [result] = await deleteDocuments(['doc'], async () => outcomes.shift() as AttemptOutcome, read, settings());
 		expect(result.status).toBe('notFound');
 	});
+
+	it('gives up a retry wait once another document failed and the run stops', async () => {
+		// 'slow' waits out a 60 s Retry-After unless the stop reaches its wait: jest's timeout guards.
+		const results = await deleteDocuments(
+			['slow', 'bad'],
+			async (docId) => (docId === 'slow' ? status(503, '600') : (await delay(50), status(400))),
+			read,
+			settings({ concurrency: 2, stopOnFailure: true }),
+		);
+		expect(results.map((result) => result.status)).toEqual(['failed', 'failed']);
+	});
+
 
 	it('pauses every worker after a 429, not only the one that got it', async () => {
 		const sentAt: Array<{ docId: string; at: number }> = [];

@@ -54,9 +54,9 @@ describe('interpretAttempt', () => {
 		[408, false, false],
 		[429, false, true],
 		[500, false, false],
-		[502, true, false],
+		[502, false, false],
 		[503, false, false],
-		[504, true, false],
+		[504, false, false],
 	])('retries %i (may have been carried out: %s, rate limited: %s)', (status, maybeCarriedOut, rateLimited) => {
 		const verdict = interpretAttempt(response(status, { error: 'x' }, { retryAfter: '2' }), context);
 		expect(verdict).toMatchObject({ type: 'retry', maybeCarriedOut, rateLimited, retryAfter: '2' });
@@ -69,6 +69,14 @@ describe('interpretAttempt', () => {
 		['unreachable', false],
 	] as const)('retries a %s (may have been carried out: %s)', (reason, maybeCarriedOut) => {
 		expect(interpretAttempt({ kind: 'network', reason }, context)).toMatchObject({ type: 'retry', maybeCarriedOut });
+	});
+
+	it('quotes a docId short and escaped, whatever it holds', () => {
+		const verdict = interpretAttempt(response(413, {}), { ...context, docId: `a"b\n${'x'.repeat(5000)}` });
+		const message = 'failure' in verdict ? verdict.failure.message : '';
+		expect(message).toContain('"a\\"b\\nxxx');
+		expect(message).not.toContain('\n');
+		expect(message.length).toBeLessThan(200);
 	});
 
 	it('does not retry a cancelled request', () => {

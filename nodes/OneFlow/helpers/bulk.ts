@@ -12,6 +12,12 @@ export interface BulkSettings {
 	stopOnFailure: boolean;
 	/** A 404 is a success ("already deleted"), so it does not stop the run. */
 	treatNotFoundAsDeleted: boolean;
+	/**
+	 * Confirms the webhook ID and secret (undefined) or says why not. Asked before a 404 after a
+	 * lost answer is read as "deleted by the lost attempt", since 1Flow also answers 404 for an
+	 * unknown webhook.
+	 */
+	checkWebhook: () => Promise<Failure | undefined>;
 	signal?: AbortSignal;
 	/** Backoff before retry n (1-based): base * 2^(n-1), with jitter, capped. */
 	backoffBaseMs?: number;
@@ -84,9 +90,10 @@ class SharedPause {
 	}
 }
 
-async function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
+/** Sleeps `ms`, or less once `shouldStop` says so. */
+export async function pause(ms: number, shouldStop: () => boolean): Promise<void> {
 	const end = Date.now() + ms;
-	for (let left = ms; left > 0 && !signal?.aborted; left = end - Date.now()) {
+	for (let left = ms; left > 0 && !shouldStop(); left = end - Date.now()) {
 		await sleep(Math.min(left, WAIT_SLICE_MS));
 	}
 }
@@ -105,18 +112,19 @@ export async function deleteDocuments(
 	settings: BulkSettings,
 ): Promise<DocumentResult[]> {
 	const results: DocumentResult[] = new Array(docIds.length);
-	const pause = new SharedPause();
+	const sharedPause = new SharedPause();
 	const { signal } = settings;
 	let next = 0;
 	let stopped = false;
+	const shouldStop = () => stopped || signal?.aborted === true;
 
 	async function deleteOne(docId: string): Promise<DocumentResult> {
 		let maybeCarriedOut = false;
 		for (let retry = 0; ; retry++) {
-			const paused = pause.remainingMs(Date.now());
-			if (paused > 0) await wait(paused, signal);
+			const paused = sharedPause.remainingMs(Date.now());
+			if (paused > 0) await pause(paused, shouldStop);
 			// A retry already counts as sent; only a first attempt can be left out.
-			if (signal?.aborted && retry === 0) return { status: 'notSent', reason: 'cancelled' };
+			if (retry === 0 && shouldStop()) return { status: 'notSent', reason: signal?.aborted ? 'cancelled' : 'stopped' };
 
 			const verdict = read(docId, await send(docId));
 			switch (verdict.type) {
@@ -124,6 +132,8 @@ export async function deleteDocuments(
 					return { status: 'deleted', documentId: verdict.documentId, message: verdict.message, confirmedByRetry: false };
 				case 'notFound':
 					if (maybeCarriedOut) {
+						const webhookFailure = await settings.checkWebhook();
+						if (webhookFailure) return { status: 'failed', failure: webhookFailure };
 						return {
 							status: 'deleted',
 							documentId: docId,
@@ -136,13 +146,14 @@ export async function deleteDocuments(
 					return { status: 'failed', failure: verdict.failure };
 				case 'retry': {
 					maybeCarriedOut ||= verdict.maybeCarriedOut;
-					if (retry >= settings.maxRetries || signal?.aborted) {
+					if (retry >= settings.maxRetries || shouldStop()) {
 						return { status: 'failed', failure: withAttempts(verdict.failure, retry + 1) };
 					}
 					const now = Date.now();
 					const delay = retryDelayMs(retry + 1, verdict.retryAfter, now, settings);
-					if (verdict.rateLimited) pause.extendTo(now + delay);
-					await wait(delay, signal);
+					if (verdict.rateLimited) sharedPause.extendTo(now + delay);
+					await pause(delay, shouldStop);
+					if (shouldStop()) return { status: 'failed', failure: withAttempts(verdict.failure, retry + 1) };
 				}
 			}
 		}
@@ -151,12 +162,9 @@ export async function deleteDocuments(
 	async function worker(): Promise<void> {
 		while (next < docIds.length) {
 			const index = next++;
-			if (stopped) {
-				results[index] = { status: 'notSent', reason: 'stopped' };
-				continue;
-			}
-			if (signal?.aborted) {
-				results[index] = { status: 'notSent', reason: 'cancelled' };
+			if (shouldStop()) {
+				// A cancel also fails the requests in flight; it is the reason, not those failures.
+				results[index] = { status: 'notSent', reason: signal?.aborted ? 'cancelled' : 'stopped' };
 				continue;
 			}
 			const result = await deleteOne(docIds[index]);

@@ -17,7 +17,7 @@ export type Verdict =
 	| {
 			type: 'retry';
 			failure: Failure;
-			/** The request may have been carried out although no answer came back. */
+			/** The request may have reached 1Flow and been carried out, but its answer was lost (timeout, reset). */
 			maybeCarriedOut: boolean;
 			/** 429: every request of the run should pause, not only this one. */
 			rateLimited: boolean;
@@ -26,6 +26,13 @@ export type Verdict =
 	| { type: 'fail'; failure: Failure };
 
 const MAX_QUOTED_LENGTH = 300;
+const MAX_DOC_ID_LENGTH = 100;
+
+/** A docId as shown in messages: quoted, escaped, and short, whatever the input held. */
+export function quoteDocId(docId: string): string {
+	const shown = docId.length > MAX_DOC_ID_LENGTH ? `${docId.slice(0, MAX_DOC_ID_LENGTH)}…` : docId;
+	return JSON.stringify(shown);
+}
 
 /** 1Flow's error text, shortened, with the secret cut out should a server ever echo it. */
 export function quoteApiText(text: string, secret: string): string {
@@ -59,34 +66,35 @@ function originOf(location: string | undefined, base: string): string {
 
 const SAID = (text: string | undefined) => (text ? ` 1Flow said: "${text}".` : '');
 
+/** `docId` here is already quoted for display. */
 function describeStatus(status: number, docId: string, body: unknown, secret: string): Failure {
 	const text = apiErrorText(body, secret);
 	const apiBody = apiBodyOf(body, secret);
 	switch (status) {
 		case 400:
 			return {
-				message: `1Flow rejected document ID "${docId}"${text ? `: ${text}` : ''}`,
+				message: `1Flow rejected document ID ${docId}${text ? `: ${text}` : ''}`,
 				description: `1Flow answered 400 Bad Request.${SAID(text)} Check that "Document ID" holds a 1Flow document ID.`,
 				httpCode: status,
 				apiBody,
 			};
 		case 401:
 			return {
-				message: `1Flow rejected the webhook secret while deleting document "${docId}"`,
+				message: `1Flow rejected the webhook secret while deleting document ${docId}`,
 				description: `1Flow answered 401 Unauthorized.${SAID(text)} Check Webhook Secret in the 1Flow API credential: it must match the secret configured for this webhook in 1Flow, or be empty if the webhook has none.`,
 				httpCode: status,
 				apiBody,
 			};
 		case 404:
 			return {
-				message: `Document "${docId}" was not found in 1Flow, or the webhook ID is wrong`,
+				message: `Document ${docId} was not found in 1Flow, or the webhook ID is wrong`,
 				description: `1Flow answered 404 Not Found.${SAID(text)} 1Flow gives this answer both for a document that does not exist (or was already deleted) and for an unknown webhook ID: check the document ID and Webhook ID in the 1Flow API credential. To count missing documents as deleted, turn on the option "Treat Not Found as Deleted".`,
 				httpCode: status,
 				apiBody,
 			};
 		case 429:
 			return {
-				message: `1Flow kept rate-limiting the delete of document "${docId}" (HTTP 429)`,
+				message: `1Flow kept rate-limiting the delete of document ${docId} (HTTP 429)`,
 				description: `1Flow asked the node to slow down on every attempt.${SAID(text)} Lower "Concurrency" or raise "Max Retries" in the node's options.`,
 				httpCode: status,
 				apiBody,
@@ -94,14 +102,14 @@ function describeStatus(status: number, docId: string, body: unknown, secret: st
 		default:
 			if (status >= 500) {
 				return {
-					message: `1Flow failed with HTTP ${status} while deleting document "${docId}"`,
+					message: `1Flow failed with HTTP ${status} while deleting document ${docId}`,
 					description: `1Flow had a server error, so the document may not be deleted.${SAID(text)} Run the workflow again later; deleting an already deleted document is answered with 404.`,
 					httpCode: status,
 					apiBody,
 				};
 			}
 			return {
-				message: `1Flow refused to delete document "${docId}" (HTTP ${status})`,
+				message: `1Flow refused to delete document ${docId} (HTTP ${status})`,
 				description: `1Flow answered HTTP ${status}.${SAID(text)}`,
 				httpCode: status,
 				apiBody,
@@ -111,32 +119,32 @@ function describeStatus(status: number, docId: string, body: unknown, secret: st
 
 const NETWORK_TEXT: Record<NetworkFailure, (docId: string, origin: string, timeoutMs: number) => Failure> = {
 	timeout: (docId, origin, timeoutMs) => ({
-		message: `No answer from 1Flow within ${timeoutMs} ms while deleting document "${docId}"`,
+		message: `No answer from 1Flow within ${timeoutMs} ms while deleting document ${docId}`,
 		description: `The request to ${origin} timed out; the document may or may not be deleted. Raise "Timeout" in the node's options if 1Flow is slow, or run the workflow again: an already deleted document is answered with 404.`,
 		httpCode: null,
 	}),
 	reset: (docId, origin) => ({
-		message: `The connection to 1Flow dropped while deleting document "${docId}"`,
+		message: `The connection to 1Flow dropped while deleting document ${docId}`,
 		description: `${origin} closed the connection without an answer; the document may or may not be deleted. Run the workflow again: an already deleted document is answered with 404.`,
 		httpCode: null,
 	}),
 	refused: (docId, origin) => ({
-		message: `Could not connect to 1Flow at ${origin} to delete document "${docId}"`,
+		message: `Could not connect to 1Flow at ${origin} to delete document ${docId}`,
 		description: 'The connection was refused. Check Base URL in the 1Flow API credential and that 1Flow is reachable from n8n.',
 		httpCode: null,
 	}),
 	unreachable: (docId, origin) => ({
-		message: `Could not reach 1Flow at ${origin} to delete document "${docId}"`,
+		message: `Could not reach 1Flow at ${origin} to delete document ${docId}`,
 		description: 'The host name could not be resolved or reached. Check Base URL in the 1Flow API credential and the network of the n8n server.',
 		httpCode: null,
 	}),
 	cancelled: (docId) => ({
-		message: `The execution was cancelled while deleting document "${docId}"`,
+		message: `The execution was cancelled while deleting document ${docId}`,
 		description: 'The request was already sent, so the document may or may not be deleted.',
 		httpCode: null,
 	}),
 	other: (docId, origin) => ({
-		message: `The request to delete document "${docId}" failed before 1Flow answered`,
+		message: `The request to delete document ${docId} failed before 1Flow answered`,
 		description: `Sending to ${origin} failed. Check Base URL in the 1Flow API credential and the network of the n8n server.`,
 		httpCode: null,
 	}),
@@ -155,14 +163,15 @@ export function interpretAttempt(
 	outcome: AttemptOutcome,
 	context: { docId: string; deleteUrl: string; secret: string; timeoutMs: number },
 ): Verdict {
-	const { docId, deleteUrl, secret, timeoutMs } = context;
+	const { deleteUrl, secret, timeoutMs } = context;
+	const docId = quoteDocId(context.docId);
 	if (outcome.kind === 'network') {
 		const failure = NETWORK_TEXT[outcome.reason](docId, originOf(deleteUrl, deleteUrl), timeoutMs);
 		if (outcome.reason === 'cancelled') return { type: 'fail', failure };
 		return {
 			type: 'retry',
 			failure,
-			maybeCarriedOut: outcome.reason === 'timeout' || outcome.reason === 'reset' || outcome.reason === 'other',
+			maybeCarriedOut: outcome.reason === 'timeout' || outcome.reason === 'reset',
 			rateLimited: false,
 		};
 	}
@@ -172,14 +181,14 @@ export function interpretAttempt(
 		const answer = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : undefined;
 		if (answer?.success === true) {
 			const documentId =
-				typeof answer.documentId === 'string' && answer.documentId !== '' ? answer.documentId : docId;
+				typeof answer.documentId === 'string' && answer.documentId !== '' ? answer.documentId : context.docId;
 			const message = typeof answer.message === 'string' ? quoteApiText(answer.message, secret) : 'Document deleted';
 			return { type: 'deleted', documentId, message };
 		}
 		return {
 			type: 'fail',
 			failure: {
-				message: `1Flow's answer did not confirm the delete of document "${docId}"`,
+				message: `1Flow's answer did not confirm the delete of document ${docId}`,
 				description: `1Flow answered HTTP ${status} but ${answer ? 'without "success": true' : 'with a body that is not JSON'}, so the document is not reported deleted. Check in 1Flow whether it still exists.`,
 				httpCode: status,
 			},
@@ -189,7 +198,7 @@ export function interpretAttempt(
 		return {
 			type: 'fail',
 			failure: {
-				message: `1Flow answered with a redirect (HTTP ${status}) instead of deleting document "${docId}"`,
+				message: `1Flow answered with a redirect (HTTP ${status}) instead of deleting document ${docId}`,
 				description: `The redirect points to ${originOf(outcome.location, deleteUrl)}. The node does not follow redirects, so the webhook secret is never sent to another address. Check Base URL in the 1Flow API credential (for example https:// instead of http://, or a new host name).`,
 				httpCode: status,
 			},
@@ -202,8 +211,7 @@ export function interpretAttempt(
 		return {
 			type: 'retry',
 			failure,
-			// A gateway error can hide an upstream that finished the delete.
-			maybeCarriedOut: status === 502 || status === 504,
+			maybeCarriedOut: false,
 			rateLimited: status === 429,
 			retryAfter: outcome.retryAfter,
 		};

@@ -9,10 +9,10 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { deleteDocuments, type DocumentResult } from '../../helpers/bulk';
+import { deleteDocuments, pause, retryDelayMs, type DocumentResult } from '../../helpers/bulk';
 import { isProblem, normalizeDocId, resolveConnection, type Problem } from '../../helpers/validation';
 import { CREDENTIAL_TYPE, postDelete } from '../../transport';
-import { interpretAttempt, type Failure } from '../../transport/errors';
+import { interpretAttempt, quoteDocId, type Failure } from '../../transport/errors';
 
 const properties: INodeProperties[] = [
 	{
@@ -163,8 +163,8 @@ function outcomeOf(result: DocumentResult, docId: string, treatNotFoundAsDeleted
 				failure: {
 					message:
 						result.reason === 'cancelled'
-							? `Document "${docId}" was not deleted: the execution was cancelled before its request was sent`
-							: `Document "${docId}" was not deleted: the node stopped at an earlier error`,
+							? `Document ${quoteDocId(docId)} was not deleted: the execution was cancelled before its request was sent`
+							: `Document ${quoteDocId(docId)} was not deleted: the node stopped at an earlier error`,
 					description:
 						'No request was sent for this document. Run the workflow again to delete it, or turn on "Continue" under On Error to process every item despite errors.',
 					httpCode: null,
@@ -175,35 +175,48 @@ function outcomeOf(result: DocumentResult, docId: string, treatNotFoundAsDeleted
 	}
 }
 
+const WEBHOOK_NOT_FOUND: Failure = {
+	message: 'The webhook ID was not found in 1Flow',
+	description:
+		'The node checked the webhook before reading a 404 as "already deleted": 1Flow answered 404 Not Found for the webhook itself. Check Webhook ID (and Base URL) in the 1Flow API credential.',
+	httpCode: 404,
+};
+
+const SECRET_REJECTED: Failure = {
+	message: '1Flow rejected the webhook secret',
+	description:
+		'1Flow answered 401 Unauthorized when the node checked the webhook. Check Webhook Secret in the 1Flow API credential: it must match the secret configured for this webhook in 1Flow, or be empty if the webhook has none.',
+	httpCode: 401,
+};
+
 /**
- * The webhook check behind "Treat Not Found as Deleted": an empty docId is rejected with 400
- * once the webhook ID and secret are right, and with 404/401 otherwise, without touching any
- * document. Without it, a wrong webhook ID would make every document look already deleted.
+ * Confirms the webhook ID and secret before a 404 is read as "already deleted" (1Flow also
+ * answers 404 for an unknown webhook). An empty docId is rejected with 400 once the webhook
+ * and secret are right, and with 404/401 otherwise, without touching any document. Retried
+ * like a delete; undefined means confirmed.
  */
 async function checkWebhook(
 	context: IExecuteFunctions,
 	deleteUrl: string,
-	timeout: number,
+	options: DeleteOptions,
+	signal: AbortSignal | undefined,
 ): Promise<Failure | undefined> {
-	const outcome = await postDelete(context, deleteUrl, '', timeout);
-	if (outcome.kind !== 'response') return undefined;
-	if (outcome.status === 404) {
-		return {
-			message: 'The webhook ID was not found in 1Flow',
-			description:
-				'Before counting missing documents as deleted, the node checked the webhook: 1Flow answered 404 Not Found for it. Check Webhook ID (and Base URL) in the 1Flow API credential.',
-			httpCode: 404,
-		};
+	for (let retry = 0; ; retry++) {
+		const outcome = await postDelete(context, deleteUrl, '', options.timeout);
+		const status = outcome.kind === 'response' ? outcome.status : null;
+		if (status === 400) return undefined;
+		if (status === 404) return WEBHOOK_NOT_FOUND;
+		if (status === 401) return SECRET_REJECTED;
+		const verdict = interpretAttempt(outcome, { docId: '', deleteUrl, secret: '', timeoutMs: options.timeout });
+		if (verdict.type !== 'retry' || retry >= options.maxRetries || signal?.aborted) {
+			return {
+				message: 'Could not confirm the webhook ID with 1Flow',
+				description: `The node checks the webhook before reading a 404 as "already deleted", and 1Flow's answer to that check was ${status === null ? 'lost' : `HTTP ${status}`}. Run the workflow again.`,
+				httpCode: status,
+			};
+		}
+		await pause(retryDelayMs(retry + 1, verdict.retryAfter, Date.now(), {}), () => signal?.aborted === true);
 	}
-	if (outcome.status === 401) {
-		return {
-			message: '1Flow rejected the webhook secret',
-			description:
-				'1Flow answered 401 Unauthorized when the node checked the webhook. Check Webhook Secret in the 1Flow API credential: it must match the secret configured for this webhook in 1Flow, or be empty if the webhook has none.',
-			httpCode: 401,
-		};
-	}
-	return undefined;
 }
 
 function toNodeError(context: IExecuteFunctions, outcome: FailedItem, itemIndex: number, deletedBefore: number) {
@@ -264,11 +277,13 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const { deleteUrl, secret } = connection;
 		// Each document is deleted once, however many items ask for it.
 		const requested = [...new Set(docIds.filter((docId, i): docId is string => typeof docId === 'string' && !outcomes[i]))];
-		const webhookFailure =
-			options.treatNotFoundAsDeleted && requested.length > 0
-				? await checkWebhook(this, deleteUrl, options.timeout)
-				: undefined;
+		// At most one webhook check per run, shared by everything that needs it.
+		let webhookCheck: Promise<Failure | undefined> | undefined;
+		const signal = this.getExecutionCancelSignal();
+		const checkWebhookOnce = async () => await (webhookCheck ??= checkWebhook(this, deleteUrl, options, signal));
 
+		const webhookFailure =
+			options.treatNotFoundAsDeleted && requested.length > 0 ? await checkWebhookOnce() : undefined;
 		const results = new Map<string, DocumentResult>();
 		if (webhookFailure) {
 			for (const docId of requested) results.set(docId, { status: 'failed', failure: webhookFailure });
@@ -282,7 +297,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 					maxRetries: options.maxRetries,
 					stopOnFailure: !continueOnFail,
 					treatNotFoundAsDeleted: options.treatNotFoundAsDeleted,
-					signal: this.getExecutionCancelSignal(),
+					checkWebhook: checkWebhookOnce,
+					signal,
 				},
 			);
 			requested.forEach((docId, index) => results.set(docId, settled[index]));
@@ -298,14 +314,16 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const notSent = outcomes.filter((outcome) => 'cause' in outcome && outcome.cause === 'notSent').length;
 	const failed = outcomes.filter((outcome) => 'failure' in outcome).length - notSent;
 	const summary = `1Flow delete: ${items.length} item(s), ${deleted} deleted, ${failed} failed, ${notSent} not sent`;
+	const cancelled = this.getExecutionCancelSignal()?.aborted === true;
 	// A stopped execution leaves the user guessing what was deleted: say it where admins look.
-	if (this.getExecutionCancelSignal()?.aborted) this.logger.warn(`${summary} (execution cancelled)`);
+	if (cancelled) this.logger.warn(`${summary} (execution cancelled)`);
 	else this.logger.debug(summary);
 
-	if (!continueOnFail) {
-		// The error that stopped the run, else (a cancelled run) the first document left out.
-		let thrown = outcomes.findIndex((outcome) => 'failure' in outcome && outcome.cause !== 'notSent');
-		if (thrown === -1) thrown = outcomes.findIndex((outcome) => 'failure' in outcome);
+	// A cancelled run is not an error: n8n marks the execution cancelled and keeps these items,
+	// which say per item what was deleted and what was not.
+	if (!continueOnFail && !cancelled) {
+		// The error that stopped the run; the documents it left out are not errors of their own.
+		const thrown = outcomes.findIndex((outcome) => 'failure' in outcome && outcome.cause !== 'notSent');
 		if (thrown !== -1) throw toNodeError(this, outcomes[thrown] as FailedItem, thrown, deleted);
 	}
 	return outcomes.map((outcome, itemIndex) =>
