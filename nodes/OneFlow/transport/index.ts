@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import type { ICredentialsDecrypted, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
 
 export const CREDENTIAL_TYPE = 'oneFlowApi';
 
@@ -62,19 +62,25 @@ export function authorizationHeaders(secret: string): Record<string, string> {
 	return secret === '' ? {} : { Authorization: secret };
 }
 
+/** Where deletes go, with the credential the node already read once for the whole run. */
+export interface DeleteTarget {
+	deleteUrl: string;
+	credentials: ICredentialsDecrypted;
+}
+
 /**
  * Sends one delete request and reports what came back. HTTP statuses are not errors here:
  * the caller maps them. Redirects are not followed, so the secret never leaves for another host.
  */
 export async function postDelete(
 	context: IExecuteFunctions,
-	deleteUrl: string,
+	target: DeleteTarget,
 	docId: string,
 	timeoutMs: number,
 ): Promise<AttemptOutcome> {
 	const request: IHttpRequestOptions = {
 		method: 'POST',
-		url: deleteUrl,
+		url: target.deleteUrl,
 		body: { docId },
 		json: true,
 		timeout: timeoutMs,
@@ -84,11 +90,11 @@ export async function postDelete(
 		returnFullResponse: true,
 	};
 	try {
-		const response = (await context.helpers.httpRequestWithAuthentication.call(
-			context,
-			CREDENTIAL_TYPE,
-			request,
-		)) as { statusCode: number; body: unknown; headers?: unknown };
+		// Handing n8n the credential read at the start spares a lookup and decryption per request;
+		// n8n still applies the credential's authenticate() to every request.
+		const response = (await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, request, {
+			credentialsDecrypted: target.credentials,
+		})) as { statusCode: number; body: unknown; headers?: unknown };
 		return {
 			kind: 'response',
 			status: response.statusCode,

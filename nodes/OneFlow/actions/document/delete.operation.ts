@@ -11,7 +11,7 @@ import {
 
 import { deleteDocuments, pause, retryDelayMs, type DocumentResult } from '../../helpers/bulk';
 import { isProblem, normalizeDocId, resolveConnection, type Problem } from '../../helpers/validation';
-import { CREDENTIAL_TYPE, postDelete } from '../../transport';
+import { CREDENTIAL_TYPE, postDelete, type DeleteTarget } from '../../transport';
 import { interpretAttempt, quoteDocId, type Failure } from '../../transport/errors';
 
 const properties: INodeProperties[] = [
@@ -197,17 +197,17 @@ const SECRET_REJECTED: Failure = {
  */
 async function checkWebhook(
 	context: IExecuteFunctions,
-	deleteUrl: string,
+	target: DeleteTarget,
 	options: DeleteOptions,
 	signal: AbortSignal | undefined,
 ): Promise<Failure | undefined> {
 	for (let retry = 0; ; retry++) {
-		const outcome = await postDelete(context, deleteUrl, '', options.timeout);
+		const outcome = await postDelete(context, target, '', options.timeout);
 		const status = outcome.kind === 'response' ? outcome.status : null;
 		if (status === 400) return undefined;
 		if (status === 404) return WEBHOOK_NOT_FOUND;
 		if (status === 401) return SECRET_REJECTED;
-		const verdict = interpretAttempt(outcome, { docId: '', deleteUrl, secret: '', timeoutMs: options.timeout });
+		const verdict = interpretAttempt(outcome, { docId: '', deleteUrl: target.deleteUrl, secret: '', timeoutMs: options.timeout });
 		if (verdict.type !== 'retry' || retry >= options.maxRetries || signal?.aborted) {
 			return {
 				message: 'Could not confirm the webhook ID with 1Flow',
@@ -256,7 +256,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const options = readOptions(this);
 	const outcomes: ItemOutcome[] = new Array(items.length);
 
-	const connection = resolveConnection(await this.getCredentials(CREDENTIAL_TYPE));
+	const credentialData = await this.getCredentials(CREDENTIAL_TYPE);
+	const connection = resolveConnection(credentialData);
 	const docIds = readDocIds(this, items.length);
 	const inputFailure = isProblem(connection) ? problemFailure(connection) : undefined;
 
@@ -275,12 +276,17 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 
 	if (!isProblem(connection)) {
 		const { deleteUrl, secret } = connection;
+		const reference = this.getNode().credentials?.[CREDENTIAL_TYPE];
+		const target: DeleteTarget = {
+			deleteUrl,
+			credentials: { id: reference?.id ?? '', name: reference?.name ?? '', type: CREDENTIAL_TYPE, data: credentialData },
+		};
 		// Each document is deleted once, however many items ask for it.
 		const requested = [...new Set(docIds.filter((docId, i): docId is string => typeof docId === 'string' && !outcomes[i]))];
 		// At most one webhook check per run, shared by everything that needs it.
 		let webhookCheck: Promise<Failure | undefined> | undefined;
 		const signal = this.getExecutionCancelSignal();
-		const checkWebhookOnce = async () => await (webhookCheck ??= checkWebhook(this, deleteUrl, options, signal));
+		const checkWebhookOnce = async () => await (webhookCheck ??= checkWebhook(this, target, options, signal));
 
 		const webhookFailure =
 			options.treatNotFoundAsDeleted && requested.length > 0 ? await checkWebhookOnce() : undefined;
@@ -290,7 +296,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		} else {
 			const settled = await deleteDocuments(
 				requested,
-				async (docId) => await postDelete(this, deleteUrl, docId, options.timeout),
+				async (docId) => await postDelete(this, target, docId, options.timeout),
 				(docId, outcome) => interpretAttempt(outcome, { docId, deleteUrl, secret, timeoutMs: options.timeout }),
 				{
 					concurrency: options.concurrency,
