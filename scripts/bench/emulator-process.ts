@@ -1,0 +1,46 @@
+/**
+ * Child-process entry of the benchmark's emulator (forked by ./emulator.ts).
+ * Answers prepare / stats / stop over the IPC channel; exits when the parent goes away.
+ */
+import { EmulatorCore, type ChildCommand, type ChildReply } from './emulator';
+
+function reply(message: ChildReply): void {
+	process.send?.(message);
+}
+
+async function main(): Promise<void> {
+	if (!process.send) throw new Error('emulator-process must be started with an IPC channel (fork)');
+	const core = new EmulatorCore(true);
+	const baseUrl = await core.start();
+	process.on('disconnect', () => {
+		void core.emulator.stop().then(() => process.exit(0));
+	});
+	process.on('message', (message: ChildCommand) => {
+		try {
+			switch (message.command) {
+				case 'prepare':
+					core.prepare(message.request);
+					reply({ type: 'reply', id: message.id, ok: true });
+					return;
+				case 'stats':
+					reply({ type: 'reply', id: message.id, ok: true, result: core.stats() });
+					return;
+				case 'stop':
+					void core.emulator.stop().then(() => {
+						reply({ type: 'reply', id: message.id, ok: true });
+						process.disconnect();
+						process.exit(0);
+					});
+					return;
+			}
+		} catch (error) {
+			reply({ type: 'reply', id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) });
+		}
+	});
+	reply({ type: 'ready', baseUrl });
+}
+
+main().catch((error: unknown) => {
+	process.stderr.write(`emulator-process: ${error instanceof Error ? error.stack : String(error)}\n`);
+	process.exit(1);
+});
