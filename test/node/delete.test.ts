@@ -111,6 +111,12 @@ describe('Delete Document in the engine', () => {
 		expect(emulator.requests.map((request) => request.docId)).toEqual(['doc_d']);
 	});
 
+	it('reads body.documentId by default, as a Webhook node receiving the callback outputs it', async () => {
+		await startEmulator();
+		const result = await run([{ headers: {}, query: {}, body: { event: 'document.ready', documentId: 'doc_c' } }]);
+		expect(result.main[0].json).toMatchObject({ deleted: true, documentId: 'doc_c' });
+	});
+
 	it('takes the Document ID from an expression of the user\'s choice', async () => {
 		await startEmulator();
 		const result = await run([{ file: { id: 'doc_e' } }], { docId: '={{ $json.file.id }}' });

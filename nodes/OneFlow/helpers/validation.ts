@@ -110,7 +110,7 @@ function describeType(value: unknown): string {
 /** Accepts a string or a number (sent as its decimal string); anything else is a Problem. */
 export function normalizeDocId(raw: unknown): string | Problem {
 	const hint =
-		'Map "Document ID" to the field that holds the 1Flow document ID, e.g. {{ $json.id }}. By default it reads docId or documentId from the incoming item.';
+		'Map "Document ID" to the field that holds the 1Flow document ID, e.g. {{ $json.id }}. By default it reads docId, documentId or body.documentId from the incoming item.';
 	if (raw === undefined || raw === null || raw === '') {
 		return { problem: 'No document ID', hint };
 	}

@@ -2,6 +2,7 @@ import {
 	NodeApiError,
 	NodeOperationError,
 	updateDisplayOptions,
+	type ICredentialDataDecryptedObject,
 	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
@@ -10,7 +11,13 @@ import {
 } from 'n8n-workflow';
 
 import { deleteDocuments, pause, retryDelayMs, type DocumentResult } from '../../helpers/bulk';
-import { isProblem, normalizeDocId, resolveConnection, type Problem } from '../../helpers/validation';
+import {
+	isProblem,
+	normalizeDocId,
+	resolveConnection,
+	type OneFlowConnection,
+	type Problem,
+} from '../../helpers/validation';
 import { CREDENTIAL_TYPE, postDelete, type DeleteTarget } from '../../transport';
 import { interpretAttempt, quoteDocId, type Failure } from '../../transport/errors';
 
@@ -27,10 +34,10 @@ const properties: INodeProperties[] = [
 		name: 'docId',
 		type: 'string',
 		required: true,
-		default: '={{ $json.docId ?? $json.documentId }}',
+		default: '={{ $json.docId ?? $json.documentId ?? $json.body?.documentId }}',
 		placeholder: 'e.g. doc_abc123xyz',
 		description:
-			'ID of the 1Flow document to delete. By default it is read from the incoming item\'s docId or documentId field (1Flow\'s "document processed" callback sends documentId).',
+			'ID of the 1Flow document to delete. By default it is read from the incoming item\'s docId or documentId field, or from body.documentId when the item comes straight from a Webhook node receiving 1Flow\'s "document processed" callback.',
 	},
 	{
 		displayName: 'Options',
@@ -251,6 +258,49 @@ function errorItem(outcome: FailedItem, itemIndex: number): INodeExecutionData {
 	};
 }
 
+/** Deletes each requested document once and says what happened to each. */
+async function deleteRequested(
+	context: IExecuteFunctions,
+	connection: OneFlowConnection,
+	credentialData: ICredentialDataDecryptedObject,
+	requested: string[],
+	options: DeleteOptions,
+	continueOnFail: boolean,
+): Promise<Map<string, DocumentResult>> {
+	const { deleteUrl, secret } = connection;
+	const reference = context.getNode().credentials?.[CREDENTIAL_TYPE];
+	const target: DeleteTarget = {
+		deleteUrl,
+		credentials: { id: reference?.id ?? '', name: reference?.name ?? '', type: CREDENTIAL_TYPE, data: credentialData },
+	};
+	const signal = context.getExecutionCancelSignal();
+	// At most one webhook check per run, shared by everything that needs it.
+	let webhookCheck: Promise<Failure | undefined> | undefined;
+	const checkWebhookOnce = async () => await (webhookCheck ??= checkWebhook(context, target, options, signal));
+
+	const results = new Map<string, DocumentResult>();
+	const webhookFailure = options.treatNotFoundAsDeleted && requested.length > 0 ? await checkWebhookOnce() : undefined;
+	if (webhookFailure) {
+		for (const docId of requested) results.set(docId, { status: 'failed', failure: webhookFailure });
+		return results;
+	}
+	const settled = await deleteDocuments(
+		requested,
+		async (docId) => await postDelete(context, target, docId, options.timeout),
+		(docId, outcome) => interpretAttempt(outcome, { docId, deleteUrl, secret, timeoutMs: options.timeout }),
+		{
+			concurrency: options.concurrency,
+			maxRetries: options.maxRetries,
+			stopOnFailure: !continueOnFail,
+			treatNotFoundAsDeleted: options.treatNotFoundAsDeleted,
+			checkWebhook: checkWebhookOnce,
+			signal,
+		},
+	);
+	requested.forEach((docId, index) => results.set(docId, settled[index]));
+	return results;
+}
+
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[]> {
 	const continueOnFail = this.continueOnFail();
 	const options = readOptions(this);
@@ -275,40 +325,9 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	}
 
 	if (!isProblem(connection)) {
-		const { deleteUrl, secret } = connection;
-		const reference = this.getNode().credentials?.[CREDENTIAL_TYPE];
-		const target: DeleteTarget = {
-			deleteUrl,
-			credentials: { id: reference?.id ?? '', name: reference?.name ?? '', type: CREDENTIAL_TYPE, data: credentialData },
-		};
 		// Each document is deleted once, however many items ask for it.
 		const requested = [...new Set(docIds.filter((docId, i): docId is string => typeof docId === 'string' && !outcomes[i]))];
-		// At most one webhook check per run, shared by everything that needs it.
-		let webhookCheck: Promise<Failure | undefined> | undefined;
-		const signal = this.getExecutionCancelSignal();
-		const checkWebhookOnce = async () => await (webhookCheck ??= checkWebhook(this, target, options, signal));
-
-		const webhookFailure =
-			options.treatNotFoundAsDeleted && requested.length > 0 ? await checkWebhookOnce() : undefined;
-		const results = new Map<string, DocumentResult>();
-		if (webhookFailure) {
-			for (const docId of requested) results.set(docId, { status: 'failed', failure: webhookFailure });
-		} else {
-			const settled = await deleteDocuments(
-				requested,
-				async (docId) => await postDelete(this, target, docId, options.timeout),
-				(docId, outcome) => interpretAttempt(outcome, { docId, deleteUrl, secret, timeoutMs: options.timeout }),
-				{
-					concurrency: options.concurrency,
-					maxRetries: options.maxRetries,
-					stopOnFailure: !continueOnFail,
-					treatNotFoundAsDeleted: options.treatNotFoundAsDeleted,
-					checkWebhook: checkWebhookOnce,
-					signal,
-				},
-			);
-			requested.forEach((docId, index) => results.set(docId, settled[index]));
-		}
+		const results = await deleteRequested(this, connection, credentialData, requested, options, continueOnFail);
 		docIds.forEach((docId, itemIndex) => {
 			if (typeof docId === 'string' && !outcomes[itemIndex]) {
 				outcomes[itemIndex] = outcomeOf(results.get(docId) as DocumentResult, docId, options.treatNotFoundAsDeleted);
