@@ -65,9 +65,13 @@ function printTable(items: Array<Record<string, unknown>>, main: INodeExecutionD
 	const line = `${'-'.repeat(4)}+${'-'.repeat(14)}+${'-'.repeat(10)}+${'-'.repeat(72)}`;
 	console.log(`${cell('item', 4)}|${cell(' input', 14)}|${cell(' output', 10)}| what happened`);
 	console.log(line);
+	const firstAsked = new Map<unknown, number>();
 	items.forEach((input, index) => {
 		const row = rows.get(index) ?? { output: 'MISSING', result: 'no output item for this input' };
 		const id = input.docId ?? input.documentId ?? '(none)';
+		const first = firstAsked.get(id);
+		if (first === undefined) firstAsked.set(id, index);
+		else if (row.output === 'deleted') row.result = `${row.result} (same document as item ${first}: sent once)`;
 		console.log(`${cell(index, 4)}| ${cell(id, 13)}| ${cell(row.output, 9)}| ${cell(row.result, 72)}`);
 	});
 	console.log(line);
