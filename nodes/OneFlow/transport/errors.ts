@@ -64,7 +64,7 @@ function originOf(location: string | undefined, base: string): string {
 	}
 }
 
-const SAID = (text: string | undefined) => (text ? ` 1Flow said: "${text}".` : '');
+const oneFlowSaid = (text: string | undefined) => (text ? ` 1Flow said: "${text}".` : '');
 
 /** `docId` here is already quoted for display. */
 function describeStatus(status: number, docId: string, body: unknown, secret: string): Failure {
@@ -74,28 +74,28 @@ function describeStatus(status: number, docId: string, body: unknown, secret: st
 		case 400:
 			return {
 				message: `1Flow rejected document ID ${docId}${text ? `: ${text}` : ''}`,
-				description: `1Flow answered 400 Bad Request.${SAID(text)} Check that "Document ID" holds a 1Flow document ID.`,
+				description: `1Flow answered 400 Bad Request.${oneFlowSaid(text)} Check that "Document ID" holds a 1Flow document ID.`,
 				httpCode: status,
 				apiBody,
 			};
 		case 401:
 			return {
 				message: `1Flow rejected the webhook secret while deleting document ${docId}`,
-				description: `1Flow answered 401 Unauthorized.${SAID(text)} Check Webhook Secret in the 1Flow API credential: it must match the secret configured for this webhook in 1Flow, or be empty if the webhook has none.`,
+				description: `1Flow answered 401 Unauthorized.${oneFlowSaid(text)} Check Webhook Secret in the 1Flow API credential: it must match the secret configured for this webhook in 1Flow, or be empty if the webhook has none.`,
 				httpCode: status,
 				apiBody,
 			};
 		case 404:
 			return {
 				message: `Document ${docId} was not found in 1Flow, or the webhook ID is wrong`,
-				description: `1Flow answered 404 Not Found.${SAID(text)} 1Flow gives this answer both for a document that does not exist (or was already deleted) and for an unknown webhook ID: check the document ID and Webhook ID in the 1Flow API credential. To count missing documents as deleted, turn on the option "Treat Not Found as Deleted".`,
+				description: `1Flow answered 404 Not Found.${oneFlowSaid(text)} 1Flow gives this answer both for a document that does not exist (or was already deleted) and for an unknown webhook ID: check the document ID and Webhook ID in the 1Flow API credential. To count missing documents as deleted, turn on the option "Treat Not Found as Deleted".`,
 				httpCode: status,
 				apiBody,
 			};
 		case 429:
 			return {
 				message: `1Flow kept rate-limiting the delete of document ${docId} (HTTP 429)`,
-				description: `1Flow asked the node to slow down on every attempt.${SAID(text)} Lower "Concurrency" or raise "Max Retries" in the node's options.`,
+				description: `1Flow asked the node to slow down on every attempt.${oneFlowSaid(text)} Lower "Concurrency" or raise "Max Retries" in the node's options.`,
 				httpCode: status,
 				apiBody,
 			};
@@ -103,14 +103,14 @@ function describeStatus(status: number, docId: string, body: unknown, secret: st
 			if (status >= 500) {
 				return {
 					message: `1Flow failed with HTTP ${status} while deleting document ${docId}`,
-					description: `1Flow had a server error, so the document may not be deleted.${SAID(text)} Run the workflow again later; deleting an already deleted document is answered with 404.`,
+					description: `1Flow had a server error, so the document may not be deleted.${oneFlowSaid(text)} Run the workflow again later; deleting an already deleted document is answered with 404.`,
 					httpCode: status,
 					apiBody,
 				};
 			}
 			return {
 				message: `1Flow refused to delete document ${docId} (HTTP ${status})`,
-				description: `1Flow answered HTTP ${status}.${SAID(text)}`,
+				description: `1Flow answered HTTP ${status}.${oneFlowSaid(text)}`,
 				httpCode: status,
 				apiBody,
 			};
