@@ -8,16 +8,10 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { DEFAULT_BASE_URL, isProblem, resolveConnection } from '../nodes/OneFlow/helpers/validation';
+import { isFailure } from '../nodes/OneFlow/helpers/failure';
+import { DEFAULT_BASE_URL, resolveConnection } from '../nodes/OneFlow/helpers/validation';
+import { CREDENTIAL_TEST_FAILURES } from '../nodes/OneFlow/texts/answers';
 import { authorizationHeaders } from '../nodes/OneFlow/transport';
-
-/** Answers of the credential test that mean "not set up right", with what to fix. */
-const TEST_FAILURES: Array<[number[], string]> = [
-	[[401], 'Webhook secret rejected: check Webhook Secret (leave it empty if the webhook has none)'],
-	[[404], 'Webhook ID not found: check Webhook ID and Base URL'],
-	[[301, 302, 303, 307, 308], 'Base URL redirects elsewhere: enter the final https:// address of 1Flow'],
-	[[500, 502, 503, 504], '1Flow answered with a server error: try again later'],
-];
 
 export class OneFlowApi implements ICredentialType {
 	name = 'oneFlowApi';
@@ -63,7 +57,7 @@ export class OneFlowApi implements ICredentialType {
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> {
 		const connection = resolveConnection(credentials);
-		if (isProblem(connection)) throw new Error(`${connection.problem}. ${connection.hint}`);
+		if (isFailure(connection)) throw new Error(`${connection.message}. ${connection.description}`);
 		return {
 			...requestOptions,
 			headers: { ...requestOptions.headers, ...authorizationHeaders(connection.secret) },
@@ -83,10 +77,10 @@ export class OneFlowApi implements ICredentialType {
 			body: { docId: '' },
 			json: true,
 			disableFollowRedirect: true,
-			ignoreHttpStatusErrors: { ignore: true, except: TEST_FAILURES.flatMap(([statuses]) => statuses) },
+			ignoreHttpStatusErrors: { ignore: true, except: CREDENTIAL_TEST_FAILURES.flatMap(([statuses]) => statuses) },
 			timeout: 15000,
 		},
-		rules: TEST_FAILURES.flatMap(([statuses, message]) =>
+		rules: CREDENTIAL_TEST_FAILURES.flatMap(([statuses, message]) =>
 			statuses.map((value): IAuthenticateRuleResponseCode => ({ type: 'responseCode', properties: { value, message } })),
 		),
 	};

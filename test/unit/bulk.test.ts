@@ -1,18 +1,20 @@
-import { deleteDocuments, parseRetryAfter, retryDelayMs, type BulkSettings } from '../../nodes/OneFlow/helpers/bulk';
-import type { AttemptOutcome } from '../../nodes/OneFlow/transport';
-import { interpretAttempt } from '../../nodes/OneFlow/transport/errors';
+import { runBulk, type BulkSettings, type Step } from '../../nodes/OneFlow/helpers/bulk';
+import { parseRetryAfter, retryDelayMs } from '../../nodes/OneFlow/helpers/retry';
 
-const deleteUrl = 'http://127.0.0.1:1/api/webhook/wh/document/delete';
-const read = (docId: string, outcome: AttemptOutcome) =>
-	interpretAttempt(outcome, { docId, deleteUrl, secret: '', timeoutMs: 1000 });
-const ok = (docId: string): AttemptOutcome => ({ kind: 'response', status: 200, body: { success: true, documentId: docId, message: 'ok' } });
-const status = (code: number, retryAfter?: string): AttemptOutcome => ({ kind: 'response', status: code, body: { error: `HTTP ${code}` }, retryAfter });
+const failure = (httpCode: number | null) => ({ message: `failed ${httpCode}`, description: 'why', httpCode });
+const done = (key: string): Step<string> => ({ type: 'done', value: key });
+const fail = (httpCode: number): Step<string> => ({ type: 'fail', failure: failure(httpCode) });
+const retry = (overrides: Partial<Extract<Step<string>, { type: 'retry' }>> = {}): Step<string> => ({
+	type: 'retry',
+	failure: failure(503),
+	maybeCarriedOut: false,
+	rateLimited: false,
+	...overrides,
+});
 const settings = (overrides: Partial<BulkSettings> = {}): BulkSettings => ({
 	concurrency: 5,
 	maxRetries: 3,
 	stopOnFailure: false,
-	treatNotFoundAsDeleted: false,
-	checkWebhook: async () => undefined,
 	backoffBaseMs: 1,
 	backoffCapMs: 5,
 	...overrides,
@@ -48,166 +50,124 @@ describe('retryDelayMs', () => {
 	});
 });
 
-describe('deleteDocuments', () => {
-	it('keeps input order and never has more than `concurrency` requests in flight', async () => {
+describe('runBulk', () => {
+	it('keeps input order and never has more than `concurrency` attempts in flight', async () => {
 		let inFlight = 0;
 		let most = 0;
-		const ids = Array.from({ length: 40 }, (_, i) => `doc_${i}`);
-		const results = await deleteDocuments(
-			ids,
-			async (docId) => {
+		const keys = Array.from({ length: 40 }, (_, i) => `doc_${i}`);
+		const results = await runBulk(
+			keys,
+			async (key) => {
 				inFlight++;
 				most = Math.max(most, inFlight);
-				await delay(Number(docId.split('_')[1]) % 3);
+				await delay(Number(key.split('_')[1]) % 3);
 				inFlight--;
-				return ok(docId);
+				return done(key);
 			},
-			read,
 			settings({ concurrency: 4 }),
 		);
 		expect(most).toBe(4);
-		expect(results.map((result) => result.status === 'deleted' && result.documentId)).toEqual(ids);
+		expect(results.map((result) => result.status === 'done' && result.value)).toEqual(keys);
 	});
 
-	it('retries 5xx until success, and gives up after maxRetries', async () => {
+	it('retries until done, and gives up after maxRetries saying how many attempts were made', async () => {
 		const attempts = new Map<string, number>();
-		const send = async (docId: string) => {
-			const attempt = (attempts.get(docId) ?? 0) + 1;
-			attempts.set(docId, attempt);
-			if (docId === 'flaky') return attempt < 3 ? status(503) : ok(docId);
-			return status(500);
+		const attempt = async (key: string) => {
+			const count = (attempts.get(key) ?? 0) + 1;
+			attempts.set(key, count);
+			return key === 'flaky' && count >= 3 ? done(key) : retry();
 		};
-		const [flaky, broken] = await deleteDocuments(['flaky', 'broken'], send, read, settings({ maxRetries: 2 }));
-		expect(flaky).toMatchObject({ status: 'deleted', confirmedByRetry: false });
-		expect(broken).toMatchObject({ status: 'failed', failure: { httpCode: 500 } });
-		expect(broken.status === 'failed' && broken.failure.description).toContain('3 attempts');
-		expect(attempts.get('flaky')).toBe(3);
-		expect(attempts.get('broken')).toBe(3);
+		const [flaky, broken] = await runBulk(['flaky', 'broken'], attempt, settings({ maxRetries: 2 }));
+		expect(flaky).toEqual({ status: 'done', value: 'flaky' });
+		expect(broken).toMatchObject({ status: 'failed', failure: { httpCode: 503 } });
+		expect(broken.status === 'failed' && broken.failure.description).toBe('why (3 attempts were made.)');
+		expect([attempts.get('flaky'), attempts.get('broken')]).toEqual([3, 3]);
 	});
 
-	it.each([400, 401, 404])('never retries %i', async (code) => {
+	it('never retries a failure', async () => {
 		let sent = 0;
-		await deleteDocuments(['doc'], async () => (sent++, status(code)), read, settings());
+		const [result] = await runBulk(['doc'], async () => (sent++, fail(400)), settings());
 		expect(sent).toBe(1);
-	});
-
-	it('reports a document deleted when a retry after a lost answer finds it gone', async () => {
-		const outcomes: AttemptOutcome[] = [{ kind: 'network', reason: 'timeout' }, status(404)];
-		const [result] = await deleteDocuments(['doc'], async () => outcomes.shift() as AttemptOutcome, read, settings());
-		expect(result).toMatchObject({ status: 'deleted', documentId: 'doc', confirmedByRetry: true });
-	});
-
-	it('does not claim a delete by a lost attempt when the webhook itself is unknown', async () => {
-		const outcomes: AttemptOutcome[] = [{ kind: 'network', reason: 'reset' }, status(404)];
-		const unknownWebhook = { message: 'The webhook ID was not found in 1Flow', description: 'check it', httpCode: 404 };
-		let checks = 0;
-		const [result] = await deleteDocuments(
-			['doc'],
-			async () => outcomes.shift() as AttemptOutcome,
-			read,
-			settings({ checkWebhook: async () => (checks++, unknownWebhook) }),
-		);
-		expect(result).toEqual({ status: 'failed', failure: unknownWebhook });
-		expect(checks).toBe(1);
+		expect(result).toEqual({ status: 'failed', failure: failure(400) });
 	});
 
 	it.each([
-		['a refused connection', { kind: 'network', reason: 'refused' } as AttemptOutcome],
-		['a 502 from a gateway', status(502)],
-		['a 503', status(503)],
-	])('does not read a 404 after %s as a delete', async (_, first) => {
-		const outcomes: AttemptOutcome[] = [first, status(404)];
-		const [result] = await deleteDocuments(['doc'], async () => outcomes.shift() as AttemptOutcome, read, settings());
-		expect(result.status).toBe('notFound');
+		['a timeout', true],
+		['a reset', true],
+		['a refused connection', false],
+		['a 502 from a gateway', false],
+	])('tells the next attempt whether an answer was lost after %s', async (_, maybeCarriedOut) => {
+		const seen: boolean[] = [];
+		await runBulk(['doc'], async (_key, answerLost) => (seen.push(answerLost), seen.length === 1 ? retry({ maybeCarriedOut }) : done('doc')), settings());
+		expect(seen).toEqual([false, maybeCarriedOut]);
 	});
 
-	it('gives up a retry wait once another document failed and the run stops', async () => {
-		// 'slow' waits out a 60 s Retry-After unless the stop reaches its wait: jest's timeout guards.
-		const results = await deleteDocuments(
+	it('gives up a retry wait once another item failed and the run stops', async () => {
+		// 'slow' waits out a 600 s Retry-After unless the stop reaches its wait: jest's timeout guards.
+		const results = await runBulk(
 			['slow', 'bad'],
-			async (docId) => (docId === 'slow' ? status(503, '600') : (await delay(50), status(400))),
-			read,
+			async (key) => (key === 'slow' ? retry({ retryAfter: '600' }) : (await delay(50), fail(400))),
 			settings({ concurrency: 2, stopOnFailure: true }),
 		);
 		expect(results.map((result) => result.status)).toEqual(['failed', 'failed']);
 	});
 
-
 	it('pauses every worker after a 429, not only the one that got it', async () => {
-		const sentAt: Array<{ docId: string; at: number }> = [];
+		const sentAt: Array<{ key: string; at: number }> = [];
 		let limited = false;
 		const start = Date.now();
-		await deleteDocuments(
+		await runBulk(
 			['a', 'b', 'c', 'd'],
-			async (docId) => {
-				sentAt.push({ docId, at: Date.now() - start });
-				if (docId === 'a' && !limited) {
+			async (key) => {
+				sentAt.push({ key, at: Date.now() - start });
+				if (key === 'a' && !limited) {
 					limited = true;
-					return status(429, '0.3');
+					return retry({ rateLimited: true, retryAfter: '0.3' });
 				}
 				await delay(20);
-				return ok(docId);
+				return done(key);
 			},
-			read,
 			settings({ concurrency: 2 }),
 		);
 		// 'b' was already in flight; 'c' and 'd' start only after the shared pause.
-		const late = sentAt.filter((entry) => entry.docId === 'c' || entry.docId === 'd');
+		const late = sentAt.filter((entry) => entry.key === 'c' || entry.key === 'd');
 		expect(late).toHaveLength(2);
 		for (const entry of late) expect(entry.at).toBeGreaterThanOrEqual(280);
 	});
 
-	it('stops starting new deletes after a failure when asked to', async () => {
+	it('stops starting new items after a failure when asked to', async () => {
 		const sent: string[] = [];
-		const results = await deleteDocuments(
+		const results = await runBulk(
 			['a', 'bad', 'c', 'd', 'e'],
-			async (docId) => {
-				sent.push(docId);
-				return docId === 'bad' ? status(400) : ok(docId);
-			},
-			read,
+			async (key) => (sent.push(key), key === 'bad' ? fail(400) : done(key)),
 			settings({ concurrency: 1, stopOnFailure: true }),
 		);
 		expect(sent).toEqual(['a', 'bad']);
-		expect(results.map((result) => result.status)).toEqual(['deleted', 'failed', 'notSent', 'notSent', 'notSent']);
-	});
-
-	it('keeps going after a 404 when missing documents count as deleted', async () => {
-		const results = await deleteDocuments(
-			['gone', 'b'],
-			async (docId) => (docId === 'gone' ? status(404) : ok(docId)),
-			read,
-			settings({ concurrency: 1, stopOnFailure: true, treatNotFoundAsDeleted: true }),
-		);
-		expect(results.map((result) => result.status)).toEqual(['notFound', 'deleted']);
+		expect(results.map((result) => result.status)).toEqual(['done', 'failed', 'notSent', 'notSent', 'notSent']);
+		expect(results[2]).toEqual({ status: 'notSent', reason: 'stopped' });
 	});
 
 	it('sends nothing more once the execution is cancelled', async () => {
 		const controller = new AbortController();
 		const sent: string[] = [];
-		const results = await deleteDocuments(
+		const results = await runBulk(
 			['a', 'b', 'c', 'd'],
-			async (docId) => {
-				sent.push(docId);
-				if (docId === 'b') controller.abort();
-				return ok(docId);
+			async (key) => {
+				sent.push(key);
+				if (key === 'b') controller.abort();
+				return done(key);
 			},
-			read,
 			settings({ concurrency: 1, signal: controller.signal }),
 		);
 		expect(sent).toEqual(['a', 'b']);
-		expect(results.map((result) => result.status)).toEqual(['deleted', 'deleted', 'notSent', 'notSent']);
+		expect(results.map((result) => result.status)).toEqual(['done', 'done', 'notSent', 'notSent']);
+		expect(results[3]).toEqual({ status: 'notSent', reason: 'cancelled' });
 	});
 
 	it('stops waiting for a retry when cancelled', async () => {
-		// Retry-After asks for 60 s, past jest's 30 s test timeout: only a prompt stop passes.
+		// Retry-After asks for 600 s, capped at 60 s, past jest's 30 s test timeout: only a prompt stop passes.
 		const controller = new AbortController();
-		const promise = deleteDocuments(
-			['a'],
-			async () => status(503, '600'),
-			read,
-			settings({ signal: controller.signal }),
-		);
+		const promise = runBulk(['a'], async () => retry({ retryAfter: '600' }), settings({ signal: controller.signal }));
 		await delay(50);
 		controller.abort();
 		const [result] = await promise;

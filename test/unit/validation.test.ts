@@ -1,5 +1,5 @@
+import { isFailure } from '../../nodes/OneFlow/helpers/failure';
 import {
-	isProblem,
 	normalizeBaseUrl,
 	normalizeDocId,
 	normalizeWebhookId,
@@ -32,8 +32,8 @@ describe('normalizeBaseUrl', () => {
 		['https://app.1flow.io/api/webhook/abc/document/delete', 'contains a webhook path'],
 	])('rejects %j', (raw, problem) => {
 		const result = normalizeBaseUrl(raw);
-		expect(isProblem(result)).toBe(true);
-		expect(isProblem(result) && result.problem).toContain(problem);
+		expect(isFailure(result)).toBe(true);
+		expect(isFailure(result) && result.message).toContain(problem);
 	});
 
 	it('does not echo a password embedded in the URL', () => {
@@ -50,7 +50,7 @@ describe('normalizeWebhookId', () => {
 	it.each(['', '   ', '.', '..', 'a/b', '../x', 'a?b', 'a#b', 'a%2e', 'a b', 'a\tb', 'ä', undefined, 42])(
 		'rejects %j',
 		(raw) => {
-			expect(isProblem(normalizeWebhookId(raw))).toBe(true);
+			expect(isFailure(normalizeWebhookId(raw))).toBe(true);
 		},
 	);
 });
@@ -64,23 +64,23 @@ describe('normalizeWebhookSecret', () => {
 
 	it.each(['top\nsecret', 'top\r\nsecret', 'a\u0000b', 'x\u007f'])('rejects %j without echoing it', (raw) => {
 		const result = normalizeWebhookSecret(raw);
-		expect(isProblem(result)).toBe(true);
+		expect(isFailure(result)).toBe(true);
 		expect(JSON.stringify(result)).not.toContain('secret"');
 		expect(JSON.stringify(result)).not.toContain(raw.slice(0, 3));
 	});
 });
 
 describe('resolveConnection', () => {
-	it('builds the delete URL from checked parts', () => {
+	it('builds the webhook URL from checked parts', () => {
 		expect(resolveConnection({ baseUrl: 'https://app.1flow.io/', webhookId: ' abc ', webhookSecret: ' s ' })).toEqual({
-			deleteUrl: 'https://app.1flow.io/api/webhook/abc/document/delete',
+			webhookUrl: 'https://app.1flow.io/api/webhook/abc',
 			secret: 's',
 		});
 	});
 
-	it('reports the first problem', () => {
+	it('reports the first failure', () => {
 		const result = resolveConnection({ baseUrl: 'https://app.1flow.io', webhookId: '..', webhookSecret: 'x' });
-		expect(isProblem(result) && result.problem).toContain('Webhook ID');
+		expect(isFailure(result) && result.message).toContain('Webhook ID');
 	});
 });
 
@@ -108,6 +108,6 @@ describe('normalizeDocId', () => {
 		[2 ** 60, 'too large'],
 	])('rejects %j', (raw, problem) => {
 		const result = normalizeDocId(raw);
-		expect(isProblem(result) && result.problem).toContain(problem);
+		expect(isFailure(result) && result.message).toContain(problem);
 	});
 });

@@ -2,10 +2,10 @@ import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } f
 
 import * as document from './document/Document.resource';
 
-type Operation = (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[]>;
+type Operation = (this: IExecuteFunctions) => Promise<INodeExecutionData[]>;
 
 const operations: Record<string, Record<string, Operation>> = {
-	document: { delete: document.deleteDocument.execute },
+	document: document.operations,
 };
 
 /** Sends the node's items to the operation chosen in the node's parameters. */
@@ -16,5 +16,5 @@ export async function route(this: IExecuteFunctions): Promise<INodeExecutionData
 	if (!run) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
 	}
-	return [await run.call(this, this.getInputData())];
+	return [await run.call(this)];
 }

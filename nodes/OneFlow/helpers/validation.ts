@@ -1,16 +1,8 @@
 /**
  * Checks of user input that can fail before any request is sent. Each check returns the clean
- * value or a `Problem` (a message plus what to do) and never echoes the webhook secret.
+ * value or a Failure (what is wrong, and what to do) and never echoes the webhook secret.
  */
-
-export interface Problem {
-	problem: string;
-	hint: string;
-}
-
-export function isProblem(value: unknown): value is Problem {
-	return typeof value === 'object' && value !== null && 'problem' in value && 'hint' in value;
-}
+import { inputFailure, isFailure, type Failure } from './failure';
 
 export const DEFAULT_BASE_URL = 'https://app.1flow.io';
 
@@ -24,81 +16,78 @@ function isLoopbackHost(hostname: string): boolean {
 }
 
 /** Turns the credential's base URL into a URL prefix with no trailing slash. */
-export function normalizeBaseUrl(raw: unknown): string | Problem {
+export function normalizeBaseUrl(raw: unknown): string | Failure {
 	const hint = `Set Base URL in the 1Flow API credential to your 1Flow address, e.g. ${DEFAULT_BASE_URL} (DocVision: https://app.doc-vision.com).`;
 	if (typeof raw !== 'string' || raw.trim() === '') {
-		return { problem: 'The 1Flow API credential has no Base URL', hint };
+		return inputFailure('The 1Flow API credential has no Base URL', hint);
 	}
 	let url: URL;
 	try {
 		url = new URL(raw.trim());
 	} catch {
-		return { problem: 'The Base URL in the 1Flow API credential is not a valid URL', hint };
+		return inputFailure('The Base URL in the 1Flow API credential is not a valid URL', hint);
 	}
 	if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
-		return {
-			problem: `The Base URL must use https:// (got ${url.protocol}//${url.host})`,
-			hint: `The webhook secret travels in a header, so 1Flow is only reached over HTTPS; plain http:// is accepted for localhost only. ${hint}`,
-		};
+		return inputFailure(
+			`The Base URL must use https:// (got ${url.protocol}//${url.host})`,
+			`The webhook secret travels in a header, so 1Flow is only reached over HTTPS; plain http:// is accepted for localhost only. ${hint}`,
+		);
 	}
 	if (url.username || url.password || url.search || url.hash) {
-		return {
-			problem: 'The Base URL must not contain a user name, password, query or fragment',
-			hint,
-		};
+		return inputFailure('The Base URL must not contain a user name, password, query or fragment', hint);
 	}
 	const path = url.pathname.replace(/\/+$/, '');
 	if (/\/api\/webhook(\/|$)/.test(path)) {
-		return {
-			problem: 'The Base URL contains a webhook path',
-			hint: `Base URL is only the address of 1Flow (such as ${DEFAULT_BASE_URL}); put the webhook ID in its own field.`,
-		};
+		return inputFailure(
+			'The Base URL contains a webhook path',
+			`Base URL is only the address of 1Flow (such as ${DEFAULT_BASE_URL}); put the webhook ID in its own field.`,
+		);
 	}
 	return `${url.origin}${path}`;
 }
 
-export function normalizeWebhookId(raw: unknown): string | Problem {
+export function normalizeWebhookId(raw: unknown): string | Failure {
 	const hint =
 		'Copy the webhook ID from 1Flow into the 1Flow API credential: only letters, digits, "-" and "_" are allowed.';
 	const value = typeof raw === 'string' ? raw.trim() : '';
-	if (value === '') return { problem: 'The 1Flow API credential has no Webhook ID', hint };
+	if (value === '') return inputFailure('The 1Flow API credential has no Webhook ID', hint);
 	if (!WEBHOOK_ID_PATTERN.test(value)) {
-		return { problem: 'The Webhook ID in the 1Flow API credential contains characters a webhook ID cannot have', hint };
+		return inputFailure('The Webhook ID in the 1Flow API credential contains characters a webhook ID cannot have', hint);
 	}
 	return value;
 }
 
 /** The secret as sent in the Authorization header; '' means "send no header". */
-export function normalizeWebhookSecret(raw: unknown): string | Problem {
+export function normalizeWebhookSecret(raw: unknown): string | Failure {
 	if (raw === undefined || raw === null) return '';
 	if (typeof raw !== 'string') {
-		return { problem: 'The Webhook Secret in the 1Flow API credential is not text', hint: 'Enter it again.' };
+		return inputFailure('The Webhook Secret in the 1Flow API credential is not text', 'Enter it again.');
 	}
 	const value = raw.trim();
 	if (CONTROL_CHARACTERS.test(value)) {
-		return {
-			problem: 'The Webhook Secret in the 1Flow API credential contains a line break or control character',
-			hint: 'Paste the secret again as a single line, exactly as 1Flow shows it.',
-		};
+		return inputFailure(
+			'The Webhook Secret in the 1Flow API credential contains a line break or control character',
+			'Paste the secret again as a single line, exactly as 1Flow shows it.',
+		);
 	}
 	return value;
 }
 
 export interface OneFlowConnection {
-	/** Full URL of the delete endpoint. */
-	deleteUrl: string;
+	/** `{base}/api/webhook/{webhookId}`: every endpoint of the webhook lies below it. */
+	webhookUrl: string;
 	/** Authorization header value, '' when the webhook has no secret. */
 	secret: string;
 }
 
-export function resolveConnection(credentials: Record<string, unknown>): OneFlowConnection | Problem {
+export function resolveConnection(credentials: Record<string, unknown>): OneFlowConnection | Failure {
 	const baseUrl = normalizeBaseUrl(credentials.baseUrl ?? DEFAULT_BASE_URL);
-	if (isProblem(baseUrl)) return baseUrl;
+	if (isFailure(baseUrl)) return baseUrl;
 	const webhookId = normalizeWebhookId(credentials.webhookId);
-	if (isProblem(webhookId)) return webhookId;
+	if (isFailure(webhookId)) return webhookId;
 	const secret = normalizeWebhookSecret(credentials.webhookSecret);
-	if (isProblem(secret)) return secret;
-	return { deleteUrl: `${baseUrl}/api/webhook/${webhookId}/document/delete`, secret };
+	if (isFailure(secret)) return secret;
+	return { webhookUrl: `${baseUrl}/api/webhook/${webhookId}`, secret };
 }
 
 function describeType(value: unknown): string {
@@ -107,27 +96,27 @@ function describeType(value: unknown): string {
 	return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
-/** Accepts a string or a number (sent as its decimal string); anything else is a Problem. */
-export function normalizeDocId(raw: unknown): string | Problem {
+/** Accepts a string or a number (sent as its decimal string); anything else is a Failure. */
+export function normalizeDocId(raw: unknown): string | Failure {
 	const hint =
 		'Map "Document ID" to the field that holds the 1Flow document ID, e.g. {{ $json.id }}. By default it reads docId, documentId or body.documentId from the incoming item.';
 	if (raw === undefined || raw === null || raw === '') {
-		return { problem: 'No document ID', hint };
+		return inputFailure('No document ID', hint);
 	}
 	if (typeof raw === 'number') {
-		if (!Number.isFinite(raw)) return { problem: `The document ID is not a finite number (${raw})`, hint };
+		if (!Number.isFinite(raw)) return inputFailure(`The document ID is not a finite number (${raw})`, hint);
 		if (Number.isInteger(raw) && !Number.isSafeInteger(raw)) {
-			return {
-				problem: 'The document ID is a number too large to be exact',
-				hint: 'Pass the document ID as text (a string) so no digits are lost.',
-			};
+			return inputFailure(
+				'The document ID is a number too large to be exact',
+				'Pass the document ID as text (a string) so no digits are lost.',
+			);
 		}
 		return String(raw);
 	}
 	if (typeof raw !== 'string') {
-		return { problem: `The document ID must be text or a number, not ${describeType(raw)}`, hint };
+		return inputFailure(`The document ID must be text or a number, not ${describeType(raw)}`, hint);
 	}
 	const value = raw.trim();
-	if (value === '') return { problem: 'The document ID is empty', hint };
+	if (value === '') return inputFailure('The document ID is empty', hint);
 	return value;
 }

@@ -1,53 +1,73 @@
-import type { ICredentialsDecrypted, IExecuteFunctions, IHttpRequestOptions } from 'n8n-workflow';
+import type {
+	ICredentialsDecrypted,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+} from 'n8n-workflow';
+
+import { isFailure, type Failure } from '../helpers/failure';
+import { resolveConnection } from '../helpers/validation';
+import { encodeMultipart, type FilePart, type StreamedBody } from './multipart';
+import { networkFailureOf, type NetworkFailure } from './network';
+
+export type { FilePart } from './multipart';
+export type { NetworkFailure } from './network';
 
 export const CREDENTIAL_TYPE = 'oneFlowApi';
 
+/** 1Flow's three endpoints: `{base}/api/webhook/{webhookId}/document/{endpoint}`. */
+export type Endpoint = 'upload' | 'get' | 'delete';
+
+/** What one run of the node needs to talk to 1Flow, read from the credential once. */
+export interface Session {
+	context: IExecuteFunctions;
+	/** `{base}/api/webhook/{webhookId}`. */
+	webhookUrl: string;
+	/** Cut out of any text 1Flow sends back; '' when the webhook has none. */
+	secret: string;
+	credentials: ICredentialsDecrypted;
+}
+
+export interface OneFlowRequest {
+	method: 'GET' | 'POST';
+	endpoint: Endpoint;
+	query?: Record<string, string>;
+	body?: { json: IDataObject } | { file: FilePart };
+	timeoutMs: number;
+}
+
 /** What one HTTP attempt produced: an answer from the server, or no answer at all. */
-export type AttemptOutcome =
+export type Attempt =
 	| { kind: 'response'; status: number; body: unknown; retryAfter?: string; location?: string }
 	| { kind: 'network'; reason: NetworkFailure };
 
-/**
- * `timeout` and `reset` mean the request may have reached 1Flow and been carried out;
- * `refused` means it never did; `cancelled` means n8n stopped the execution.
- */
-export type NetworkFailure = 'timeout' | 'reset' | 'refused' | 'unreachable' | 'cancelled' | 'other';
+export function endpointUrl(webhookUrl: string, endpoint: Endpoint): string {
+	return `${webhookUrl}/document/${endpoint}`;
+}
 
-const NETWORK_CODES: Record<string, NetworkFailure> = {
-	ECONNABORTED: 'timeout',
-	ETIMEDOUT: 'timeout',
-	ESOCKETTIMEDOUT: 'timeout',
-	ECONNRESET: 'reset',
-	EPIPE: 'reset',
-	ERR_SOCKET_CLOSED: 'reset',
-	ECONNREFUSED: 'refused',
-	ENOTFOUND: 'unreachable',
-	EAI_AGAIN: 'unreachable',
-	EHOSTUNREACH: 'unreachable',
-	ENETUNREACH: 'unreachable',
-	ERR_CANCELED: 'cancelled',
-	ABORT_ERR: 'cancelled',
-};
+/** Headers that carry the webhook secret; none when the webhook has no secret configured. */
+export function authorizationHeaders(secret: string): Record<string, string> {
+	return secret === '' ? {} : { Authorization: secret };
+}
+
+/** Reads and checks the credential once per run; a Failure when it cannot be used. */
+export async function openSession(context: IExecuteFunctions): Promise<Session | Failure> {
+	const data = await context.getCredentials(CREDENTIAL_TYPE);
+	const connection = resolveConnection(data);
+	if (isFailure(connection)) return connection;
+	const reference = context.getNode().credentials?.[CREDENTIAL_TYPE];
+	const credentials = { id: reference?.id ?? '', name: reference?.name ?? '', type: CREDENTIAL_TYPE, data };
+	return { context, ...connection, credentials };
+}
 
 /**
- * Finds why a request got no answer. n8n wraps the HTTP client's error (which carries the
- * request config, Authorization header included) so only its code and message are read here,
- * and the wrapper is never passed on.
+ * The shape in which n8n's request helper (axios inside) streams a body without buffering it:
+ * a Blob's type, size and stream(). Node code may not import `stream` to build a Readable.
  */
-export function networkFailureOf(error: unknown): NetworkFailure {
-	let current: unknown = error;
-	for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
-		const { code, message, name } = current as { code?: unknown; message?: unknown; name?: unknown };
-		if (typeof code === 'string' && code in NETWORK_CODES) return NETWORK_CODES[code];
-		if (name === 'AbortError' || name === 'CanceledError') return 'cancelled';
-		if (typeof message === 'string') {
-			if (/timeout|timed out/i.test(message)) return 'timeout';
-			if (/socket hang up|ECONNRESET/i.test(message)) return 'reset';
-			if (/ECONNREFUSED/.test(message)) return 'refused';
-		}
-		current = (current as { cause?: unknown }).cause;
-	}
-	return 'other';
+function asBlob(body: StreamedBody): IDataObject {
+	const blob = { type: body.contentType, size: body.length, stream: () => body.chunks() };
+	Object.defineProperty(blob, Symbol.toStringTag, { value: 'Blob' });
+	return blob as unknown as IDataObject;
 }
 
 function headerValue(headers: unknown, name: string): string | undefined {
@@ -57,43 +77,30 @@ function headerValue(headers: unknown, name: string): string | undefined {
 	return typeof value === 'string' ? value : undefined;
 }
 
-/** Headers that carry the webhook secret; none when the webhook has no secret configured. */
-export function authorizationHeaders(secret: string): Record<string, string> {
-	return secret === '' ? {} : { Authorization: secret };
-}
-
-/** Where deletes go, with the credential the node already read once for the whole run. */
-export interface DeleteTarget {
-	deleteUrl: string;
-	credentials: ICredentialsDecrypted;
-}
-
 /**
- * Sends one delete request and reports what came back. HTTP statuses are not errors here:
- * the caller maps them. Redirects are not followed, so the secret never leaves for another host.
+ * Sends one request and reports what came back. HTTP statuses are not errors here: the caller
+ * reads them. Redirects are not followed, so the secret never leaves for another host.
  */
-export async function postDelete(
-	context: IExecuteFunctions,
-	target: DeleteTarget,
-	docId: string,
-	timeoutMs: number,
-): Promise<AttemptOutcome> {
-	const request: IHttpRequestOptions = {
-		method: 'POST',
-		url: target.deleteUrl,
-		body: { docId },
+export async function send(session: Session, request: OneFlowRequest): Promise<Attempt> {
+	const options: IHttpRequestOptions = {
+		method: request.method,
+		url: endpointUrl(session.webhookUrl, request.endpoint),
+		qs: request.query,
 		json: true,
-		timeout: timeoutMs,
+		timeout: request.timeoutMs,
 		disableFollowRedirect: true,
 		sendCredentialsOnCrossOriginRedirect: false,
 		ignoreHttpStatusErrors: true,
 		returnFullResponse: true,
 	};
+	if (request.body && 'json' in request.body) options.body = request.body.json;
+	if (request.body && 'file' in request.body) options.body = asBlob(encodeMultipart(request.body.file));
+	const { context } = session;
 	try {
 		// Handing n8n the credential read at the start spares a lookup and decryption per request;
 		// n8n still applies the credential's authenticate() to every request.
-		const response = (await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, request, {
-			credentialsDecrypted: target.credentials,
+		const response = (await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, options, {
+			credentialsDecrypted: session.credentials,
 		})) as { statusCode: number; body: unknown; headers?: unknown };
 		return {
 			kind: 'response',

@@ -2,7 +2,8 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import * as deleteDocument from './delete.operation';
 
-export { deleteDocument };
+/** Each operation's execute(), by its value. */
+export const operations = { delete: deleteDocument.execute };
 
 export const description: INodeProperties[] = [
 	{

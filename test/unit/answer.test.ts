@@ -1,30 +1,26 @@
-import type { AttemptOutcome } from '../../nodes/OneFlow/transport';
-import { networkFailureOf } from '../../nodes/OneFlow/transport';
-import { interpretAttempt, quoteApiText } from '../../nodes/OneFlow/transport/errors';
+import { readAnswer } from '../../nodes/OneFlow/helpers/answer';
+import { deleteAction } from '../../nodes/OneFlow/texts/actions';
+import { quoteApiText } from '../../nodes/OneFlow/texts/answers';
+import type { Attempt } from '../../nodes/OneFlow/transport';
+import { networkFailureOf } from '../../nodes/OneFlow/transport/network';
 
 const context = {
-	docId: 'doc_1',
-	deleteUrl: 'https://app.1flow.io/api/webhook/wh/document/delete',
+	url: 'https://app.1flow.io/api/webhook/wh/document/delete',
 	secret: 'sup3r-secret',
 	timeoutMs: 1000,
 };
-const response = (status: number, body: unknown, extra: { retryAfter?: string; location?: string } = {}): AttemptOutcome => ({
+const read = (attempt: Attempt, docId = 'doc_1') => readAnswer(attempt, deleteAction(docId), context);
+const response = (status: number, body: unknown, extra: { retryAfter?: string; location?: string } = {}): Attempt => ({
 	kind: 'response',
 	status,
 	body,
 	...extra,
 });
 
-describe('interpretAttempt', () => {
-	it('reads a confirmed delete', () => {
-		expect(
-			interpretAttempt(response(200, { success: true, message: 'Document deleted successfully', documentId: 'doc_1' }), context),
-		).toEqual({ type: 'deleted', documentId: 'doc_1', message: 'Document deleted successfully' });
-	});
-
-	it('falls back to the docId sent when 1Flow omits documentId', () => {
-		const verdict = interpretAttempt(response(200, { success: true }), context);
-		expect(verdict).toMatchObject({ type: 'deleted', documentId: 'doc_1' });
+describe('readAnswer', () => {
+	it('hands on the body of a confirmed answer', () => {
+		const body = { success: true, message: 'Document deleted successfully', documentId: 'doc_1' };
+		expect(read(response(200, body))).toEqual({ type: 'done', value: body });
 	});
 
 	it.each([
@@ -33,7 +29,7 @@ describe('interpretAttempt', () => {
 		['a non-JSON body', '<html>gateway</html>'],
 		['an empty body', ''],
 	])('does not report a delete for a 200 with %s', (_, body) => {
-		const verdict = interpretAttempt(response(200, body), context);
+		const verdict = read(response(200, body));
 		expect(verdict.type).toBe('fail');
 	});
 
@@ -41,10 +37,10 @@ describe('interpretAttempt', () => {
 		[400, 'fail', 'rejected document ID "doc_1": Missing or invalid docId'],
 		[401, 'fail', 'rejected the webhook secret'],
 		[403, 'fail', 'refused to delete document "doc_1" (HTTP 403)'],
-		[404, 'notFound', 'not found in 1Flow, or the webhook ID is wrong'],
+		[404, 'fail', 'not found in 1Flow, or the webhook ID is wrong'],
 		[501, 'fail', 'failed with HTTP 501'],
 	])('maps %i to %s', (status, type, message) => {
-		const verdict = interpretAttempt(response(status, { error: 'Missing or invalid docId in request body' }), context);
+		const verdict = read(response(status, { error: 'Missing or invalid docId in request body' }));
 		expect(verdict.type).toBe(type);
 		expect('failure' in verdict && verdict.failure.message).toContain(message);
 		expect('failure' in verdict && verdict.failure.httpCode).toBe(status);
@@ -58,7 +54,7 @@ describe('interpretAttempt', () => {
 		[503, false, false],
 		[504, false, false],
 	])('retries %i (may have been carried out: %s, rate limited: %s)', (status, maybeCarriedOut, rateLimited) => {
-		const verdict = interpretAttempt(response(status, { error: 'x' }, { retryAfter: '2' }), context);
+		const verdict = read(response(status, { error: 'x' }, { retryAfter: '2' }));
 		expect(verdict).toMatchObject({ type: 'retry', maybeCarriedOut, rateLimited, retryAfter: '2' });
 	});
 
@@ -68,11 +64,11 @@ describe('interpretAttempt', () => {
 		['refused', false],
 		['unreachable', false],
 	] as const)('retries a %s (may have been carried out: %s)', (reason, maybeCarriedOut) => {
-		expect(interpretAttempt({ kind: 'network', reason }, context)).toMatchObject({ type: 'retry', maybeCarriedOut });
+		expect(read({ kind: 'network', reason })).toMatchObject({ type: 'retry', maybeCarriedOut });
 	});
 
 	it('quotes a docId short and escaped, whatever it holds', () => {
-		const verdict = interpretAttempt(response(413, {}), { ...context, docId: `a"b\n${'x'.repeat(5000)}` });
+		const verdict = read(response(413, {}), `a"b\n${'x'.repeat(5000)}`);
 		const message = 'failure' in verdict ? verdict.failure.message : '';
 		expect(message).toContain('"a\\"b\\nxxx');
 		expect(message).not.toContain('\n');
@@ -80,14 +76,11 @@ describe('interpretAttempt', () => {
 	});
 
 	it('does not retry a cancelled request', () => {
-		expect(interpretAttempt({ kind: 'network', reason: 'cancelled' }, context).type).toBe('fail');
+		expect(read({ kind: 'network', reason: 'cancelled' }).type).toBe('fail');
 	});
 
 	it('names only the origin of a redirect target and never follows it', () => {
-		const verdict = interpretAttempt(
-			response(302, '', { location: 'https://evil.example/steal?token=abc' }),
-			context,
-		);
+		const verdict = read(response(302, '', { location: 'https://evil.example/steal?token=abc' }));
 		expect(verdict.type).toBe('fail');
 		const text = JSON.stringify(verdict);
 		expect(text).toContain('https://evil.example');
@@ -95,7 +88,7 @@ describe('interpretAttempt', () => {
 	});
 
 	it('cuts the secret out of 1Flow texts', () => {
-		const verdict = interpretAttempt(response(401, { error: 'Secret sup3r-secret is wrong' }), context);
+		const verdict = read(response(401, { error: 'Secret sup3r-secret is wrong' }));
 		expect(JSON.stringify(verdict)).not.toContain('sup3r-secret');
 		expect(JSON.stringify(verdict)).toContain('[redacted]');
 	});

@@ -1,0 +1,104 @@
+/**
+ * The one path from per-item results to what n8n gets: output items (paired with their input
+ * item), error-output items, or a thrown NodeApiError / NodeOperationError.
+ */
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type JsonObject,
+} from 'n8n-workflow';
+
+import type { Failure } from './failure';
+
+/** Where a failure came from: bad input (nothing sent), 1Flow (or no answer), or a request never sent. */
+export type FailureCause = 'input' | 'api' | 'notSent';
+
+/** What the node reports for one input item: its output items, or why it failed. */
+export type ItemResult =
+	| {
+			items: INodeExecutionData[];
+			/** The operation took effect in 1Flow (counted in the run's summary). */
+			done: boolean;
+	  }
+	| { failure: Failure; cause: FailureCause; details: IDataObject };
+
+export type FailedItem = Extract<ItemResult, { failure: Failure }>;
+
+/** How the run's log line and stop message name the operation, e.g. delete / document / deleted. */
+export interface RunWords {
+	operation: string;
+	noun: string;
+	done: string;
+}
+
+export function isFailed(result: ItemResult | undefined): result is FailedItem {
+	return result !== undefined && 'failure' in result;
+}
+
+export function toNodeError(
+	context: IExecuteFunctions,
+	failed: FailedItem,
+	itemIndex: number,
+	doneBefore: number,
+	words: RunWords,
+): NodeApiError | NodeOperationError {
+	const { failure } = failed;
+	const description =
+		doneBefore > 0
+			? `${failure.description} ${doneBefore} other ${words.noun}(s) of this run were ${words.done} before the node stopped.`
+			: failure.description;
+	if (failed.cause === 'input') {
+		return new NodeOperationError(context.getNode(), `${failure.message} (item ${itemIndex})`, { itemIndex, description });
+	}
+	return new NodeApiError(context.getNode(), (failure.apiBody ?? { message: failure.message }) as JsonObject, {
+		message: failure.message,
+		description,
+		httpCode: failure.httpCode === null ? undefined : String(failure.httpCode),
+		itemIndex,
+	});
+}
+
+/** The error-output shape n8n routes and merges with the input item (see README). */
+function errorItem(failed: FailedItem, itemIndex: number): INodeExecutionData {
+	const { failure, details } = failed;
+	return {
+		json: { error: failure.message, details: { ...details, httpCode: failure.httpCode, description: failure.description } },
+		pairedItem: { item: itemIndex },
+	};
+}
+
+/** Bad input is reported before any request is sent, unless the user chose to continue. */
+export function throwFirstInputFailure(context: IExecuteFunctions, results: Array<ItemResult | undefined>, words: RunWords): void {
+	const first = results.findIndex(isFailed);
+	if (first !== -1 && !context.continueOnFail()) throw toNodeError(context, results[first] as FailedItem, first, 0, words);
+}
+
+/**
+ * Exactly one result per input item becomes n8n's output. Without "Continue" the first
+ * failure is thrown (the items it left unsent are not errors of their own). A cancelled run
+ * is not an error: n8n marks the execution cancelled and keeps these items, which say per
+ * item what was done and what was not.
+ */
+export function toNodeOutput(context: IExecuteFunctions, results: ItemResult[], words: RunWords): INodeExecutionData[] {
+	const done = results.filter((result) => 'done' in result && result.done).length;
+	const notSent = results.filter((result) => isFailed(result) && result.cause === 'notSent').length;
+	const failed = results.filter(isFailed).length - notSent;
+	const summary = `1Flow ${words.operation}: ${results.length} item(s), ${done} ${words.done}, ${failed} failed, ${notSent} not sent`;
+	const cancelled = context.getExecutionCancelSignal()?.aborted === true;
+	// A stopped execution leaves the user guessing what was done: say it where admins look.
+	if (cancelled) context.logger.warn(`${summary} (execution cancelled)`);
+	else context.logger.debug(summary);
+
+	if (!context.continueOnFail() && !cancelled) {
+		const thrown = results.findIndex((result) => isFailed(result) && result.cause !== 'notSent');
+		if (thrown !== -1) throw toNodeError(context, results[thrown] as FailedItem, thrown, done, words);
+	}
+	return results.flatMap((result, itemIndex) =>
+		isFailed(result)
+			? [errorItem(result, itemIndex)]
+			: result.items.map((item) => ({ ...item, pairedItem: { item: itemIndex } })),
+	);
+}

@@ -1,0 +1,110 @@
+/**
+ * What every operation shares: read the credential once, check each item's input before
+ * anything is sent, send each distinct request once with bounded concurrency and retries,
+ * and hand exactly one result per input item to the result path.
+ */
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import type { Action } from '../texts/actions';
+import { notSentFailure } from '../texts/answers';
+import { openSession, type Session } from '../transport';
+import { runBulk, type Settled, type Step } from './bulk';
+import { inputFailure, isFailure, type Failure } from './failure';
+import type { RequestOptions } from './options';
+import { throwFirstInputFailure, toNodeOutput, type ItemResult, type RunWords } from './results';
+
+export interface Operation<Input, Value> {
+	words: RunWords;
+	request: RequestOptions;
+	/** Reads and checks one item's input; a Failure fails that item before anything is sent. */
+	readInput(itemIndex: number): Input | Failure;
+	/** Items with the same key are sent once (e.g. a document ID); without it every item is sent. */
+	keyOf?(input: Input): string;
+	/** What an error item's `details` say about the item, e.g. `{ docId }`. */
+	details(input: Input | undefined): IDataObject;
+	/** The words for texts about this input. */
+	action(input: Input): Action;
+	/** Runs once before any item is sent; a Failure fails every item. */
+	prepare?(session: Session): Promise<Failure | undefined>;
+	/** One attempt at one input; the bulk loop retries. */
+	attempt(session: Session, input: Input, answerLost: boolean): Promise<Step<Value>>;
+	/** The output items of an input that succeeded. */
+	success(value: Value, input: Input): { items: INodeExecutionData[]; done: boolean };
+}
+
+/** Reads a parameter of one item; an expression that throws becomes that item's Failure. */
+export function readParameter(
+	context: IExecuteFunctions,
+	parameter: { name: string; label: string; holds: string },
+	itemIndex: number,
+): unknown {
+	const { name, label, holds } = parameter;
+	try {
+		return context.getNodeParameter(name, itemIndex);
+	} catch (error) {
+		return inputFailure(
+			`The "${label}" expression failed: ${(error as Error).message}`,
+			`Fix the expression in "${label}" so it returns ${holds} of each item.`,
+		);
+	}
+}
+
+function resultOf<Input, Value>(operation: Operation<Input, Value>, settled: Settled<Value>, input: Input): ItemResult {
+	const details = operation.details(input);
+	switch (settled.status) {
+		case 'done':
+			return operation.success(settled.value, input);
+		case 'failed':
+			return { failure: settled.failure, cause: 'api', details };
+		case 'notSent':
+			return { failure: notSentFailure(settled.reason, operation.action(input)), cause: 'notSent', details };
+	}
+}
+
+/** Sends each distinct input once (or fails them all when `prepare` says so); results by key. */
+async function sendAll<Input, Value>(
+	context: IExecuteFunctions,
+	operation: Operation<Input, Value>,
+	session: Session,
+	pending: Map<string, Input>,
+): Promise<Map<string, Settled<Value>>> {
+	const keys = [...pending.keys()];
+	const prepared = await operation.prepare?.(session);
+	const outcomes = prepared
+		? keys.map((): Settled<Value> => ({ status: 'failed', failure: prepared }))
+		: await runBulk(keys, async (key, answerLost) => await operation.attempt(session, pending.get(key) as Input, answerLost), {
+				...operation.request,
+				stopOnFailure: !context.continueOnFail(),
+				signal: context.getExecutionCancelSignal(),
+			});
+	return new Map(keys.map((key, index) => [key, outcomes[index]]));
+}
+
+export async function runOperation<Input, Value>(
+	context: IExecuteFunctions,
+	operation: Operation<Input, Value>,
+): Promise<INodeExecutionData[]> {
+	const session = await openSession(context);
+	const inputs = context.getInputData().map((_, itemIndex) => operation.readInput(itemIndex));
+	// A credential that cannot be used fails every item; bad input fails its own item.
+	const results: Array<ItemResult | undefined> = inputs.map((input) => {
+		const failure = isFailure(session) ? session : isFailure(input) ? input : undefined;
+		return failure && { failure, cause: 'input', details: operation.details(isFailure(input) ? undefined : input) };
+	});
+	throwFirstInputFailure(context, results, operation.words);
+
+	if (!isFailure(session)) {
+		const keyOf = (input: Input, itemIndex: number) => operation.keyOf?.(input) ?? String(itemIndex);
+		const pending = new Map<string, Input>();
+		inputs.forEach((input, itemIndex) => {
+			const key = isFailure(input) ? undefined : keyOf(input, itemIndex);
+			if (key !== undefined && !pending.has(key)) pending.set(key, input as Input);
+		});
+		const settled = pending.size > 0 ? await sendAll(context, operation, session, pending) : new Map();
+		inputs.forEach((input, itemIndex) => {
+			if (isFailure(input)) return;
+			results[itemIndex] = resultOf(operation, settled.get(keyOf(input, itemIndex)) as Settled<Value>, input);
+		});
+	}
+	return toNodeOutput(context, results as ItemResult[], operation.words);
+}

@@ -1,0 +1,53 @@
+import { quoteDocId } from './answers';
+
+/** What the node was doing when 1Flow answered, phrased for each operation. */
+export interface Action {
+	/** e.g. `deleting document "x"` */
+	doing: string;
+	/** e.g. `delete document "x"` */
+	toDo: string;
+	/** e.g. `the delete of document "x"` */
+	theDoing: string;
+	/** What a 400 rejected, e.g. `document ID "x"`, and what to check then. */
+	rejected: string;
+	badRequestHint: string;
+	notFound: { message: string; hint: string };
+	/** The state 1Flow may be left in when no answer came, e.g. `the document may or may not be deleted`. */
+	unknownOutcome: string;
+	/** What to do then, e.g. `run the workflow again: …`. */
+	runAgain: string;
+	/** After a 5xx: what it may mean, and what to do. */
+	serverError: { consequence: string; hint: string };
+	/** After a 2xx that does not confirm the action. */
+	unconfirmed: string;
+	/** e.g. `Document "x" was not deleted`, and the words for "No request was sent for this document". */
+	notDone: string;
+	noun: string;
+	verb: string;
+}
+
+export function deleteAction(docId: string): Action {
+	const quoted = quoteDocId(docId);
+	return {
+		doing: `deleting document ${quoted}`,
+		toDo: `delete document ${quoted}`,
+		theDoing: `the delete of document ${quoted}`,
+		rejected: `document ID ${quoted}`,
+		badRequestHint: 'Check that "Document ID" holds a 1Flow document ID.',
+		notFound: {
+			message: `Document ${quoted} was not found in 1Flow, or the webhook ID is wrong`,
+			hint: '1Flow gives this answer both for a document that does not exist (or was already deleted) and for an unknown webhook ID: check the document ID and Webhook ID in the 1Flow API credential. To count missing documents as deleted, turn on the option "Treat Not Found as Deleted".',
+		},
+		unknownOutcome: 'the document may or may not be deleted',
+		runAgain: 'run the workflow again: an already deleted document is answered with 404',
+		serverError: {
+			consequence: 'so the document may not be deleted',
+			hint: 'Run the workflow again later; deleting an already deleted document is answered with 404.',
+		},
+		unconfirmed: 'so the document is not reported deleted. Check in 1Flow whether it still exists.',
+		notDone: `Document ${quoted} was not deleted`,
+		noun: 'document',
+		verb: 'delete',
+	};
+}
+

@@ -1,0 +1,156 @@
+/**
+ * Every user-facing text about 1Flow's answers, for the node and the credential: what went
+ * wrong and what to do, in words a user (or an AI agent) can act on. Never the secret.
+ * The words for each operation are in ./actions.
+ */
+import type { NetworkFailure } from '../transport/network';
+import type { Failure } from '../helpers/failure';
+import type { Action } from './actions';
+
+const SECRET_HINT =
+	'Check Webhook Secret in the 1Flow API credential: it must match the secret configured for this webhook in 1Flow, or be empty if the webhook has none.';
+const BASE_URL_HINT = 'Check Base URL in the 1Flow API credential';
+
+const MAX_QUOTED_LENGTH = 300;
+const MAX_DOC_ID_LENGTH = 100;
+
+/** A docId as shown in messages: quoted, escaped, and short, whatever the input held. */
+export function quoteDocId(docId: string): string {
+	const shown = docId.length > MAX_DOC_ID_LENGTH ? `${docId.slice(0, MAX_DOC_ID_LENGTH)}…` : docId;
+	return JSON.stringify(shown);
+}
+
+/** 1Flow's text, shortened, with the secret cut out should a server ever echo it. */
+export function quoteApiText(text: string, secret: string): string {
+	let quoted = secret === '' ? text : text.split(secret).join('[redacted]');
+	quoted = quoted.replace(/\s+/g, ' ').trim();
+	return quoted.length > MAX_QUOTED_LENGTH ? `${quoted.slice(0, MAX_QUOTED_LENGTH)}…` : quoted;
+}
+
+/** 1Flow's `{"error": …}` (or `message`) text, quoted; undefined when the body has none. */
+export function apiErrorText(body: unknown, secret: string): string | undefined {
+	if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+	const { error, message } = body as { error?: unknown; message?: unknown };
+	if (typeof error === 'string') return quoteApiText(error, secret);
+	if (typeof message === 'string') return quoteApiText(message, secret);
+	return undefined;
+}
+
+/** Only the origin of an address: never its path or query, which may hold tokens. */
+export function originOf(location: string | undefined, base: string): string {
+	if (!location) return 'an unnamed address';
+	try {
+		return new URL(location, base).origin;
+	} catch {
+		return 'an invalid address';
+	}
+}
+
+const oneFlowSaid = (text: string | undefined) => (text ? ` 1Flow said: "${text}".` : '');
+
+/** An HTTP error status from 1Flow (not 2xx, not 3xx). */
+export function statusFailure(status: number, action: Action, body: unknown, secret: string): Failure {
+	const text = apiErrorText(body, secret);
+	const said = oneFlowSaid(text);
+	const apiBody = text === undefined ? undefined : { error: text };
+	const failure = (message: string, description: string): Failure => ({ message, description, httpCode: status, apiBody });
+	switch (status) {
+		case 400:
+			return failure(
+				`1Flow rejected ${action.rejected}${text ? `: ${text}` : ''}`,
+				`1Flow answered 400 Bad Request.${said} ${action.badRequestHint}`,
+			);
+		case 401:
+			return failure(`1Flow rejected the webhook secret while ${action.doing}`, `1Flow answered 401 Unauthorized.${said} ${SECRET_HINT}`);
+		case 404:
+			return failure(action.notFound.message, `1Flow answered 404 Not Found.${said} ${action.notFound.hint}`);
+		case 429:
+			return failure(
+				`1Flow kept rate-limiting ${action.theDoing} (HTTP 429)`,
+				`1Flow asked the node to slow down on every attempt.${said} Lower "Concurrency" or raise "Max Retries" in the node's options.`,
+			);
+	}
+	if (status >= 500) {
+		const { consequence, hint } = action.serverError;
+		return failure(`1Flow failed with HTTP ${status} while ${action.doing}`, `1Flow had a server error, ${consequence}.${said} ${hint}`);
+	}
+	return failure(`1Flow refused to ${action.toDo} (HTTP ${status})`, `1Flow answered HTTP ${status}.${said}`);
+}
+
+/** A 2xx whose body does not say `"success": true`. */
+export function unconfirmedFailure(status: number, action: Action, isJson: boolean): Failure {
+	return {
+		message: `1Flow's answer did not confirm ${action.theDoing}`,
+		description: `1Flow answered HTTP ${status} but ${isJson ? 'without "success": true' : 'with a body that is not JSON'}, ${action.unconfirmed}`,
+		httpCode: status,
+	};
+}
+
+export function redirectFailure(status: number, action: Action, target: string): Failure {
+	return {
+		message: `1Flow answered with a redirect (HTTP ${status}) instead of ${action.doing}`,
+		description: `The redirect points to ${target}. The node does not follow redirects, so the webhook secret is never sent to another address. ${BASE_URL_HINT} (for example https:// instead of http://, or a new host name).`,
+		httpCode: status,
+	};
+}
+
+/** No answer at all. `origin` is where the request went. */
+export function networkFailure(reason: NetworkFailure, action: Action, origin: string, timeoutMs: number): Failure {
+	const failure = (message: string, description: string): Failure => ({ message, description, httpCode: null });
+	const RunAgain = action.runAgain.charAt(0).toUpperCase() + action.runAgain.slice(1);
+	switch (reason) {
+		case 'timeout':
+			return failure(
+				`No answer from 1Flow within ${timeoutMs} ms while ${action.doing}`,
+				`The request to ${origin} timed out; ${action.unknownOutcome}. Raise "Timeout" in the node's options if 1Flow is slow, or ${action.runAgain}.`,
+			);
+		case 'reset':
+			return failure(`The connection to 1Flow dropped while ${action.doing}`, `${origin} closed the connection without an answer; ${action.unknownOutcome}. ${RunAgain}.`);
+		case 'refused':
+			return failure(`Could not connect to 1Flow at ${origin} to ${action.toDo}`, `The connection was refused. ${BASE_URL_HINT} and that 1Flow is reachable from n8n.`);
+		case 'unreachable':
+			return failure(`Could not reach 1Flow at ${origin} to ${action.toDo}`, `The host name could not be resolved or reached. ${BASE_URL_HINT} and the network of the n8n server.`);
+		case 'cancelled':
+			return failure(`The execution was cancelled while ${action.doing}`, `The request was already sent, so ${action.unknownOutcome}.`);
+		case 'other':
+			return failure(`The request to ${action.toDo} failed before 1Flow answered`, `Sending to ${origin} failed. ${BASE_URL_HINT} and the network of the n8n server.`);
+	}
+}
+
+/** The webhook check (a request no document can match): its answers other than "confirmed". */
+export const WEBHOOK_CHECK = {
+	notFound: {
+		message: 'The webhook ID was not found in 1Flow',
+		description:
+			'The node checked the webhook before reading a 404 as "already deleted": 1Flow answered 404 Not Found for the webhook itself. Check Webhook ID (and Base URL) in the 1Flow API credential.',
+		httpCode: 404,
+	} as Failure,
+	secretRejected: {
+		message: '1Flow rejected the webhook secret',
+		description: `1Flow answered 401 Unauthorized when the node checked the webhook. ${SECRET_HINT}`,
+		httpCode: 401,
+	} as Failure,
+	unconfirmed: (status: number | null): Failure => ({
+		message: 'Could not confirm the webhook ID with 1Flow',
+		description: `The node checks the webhook before reading a 404 as "already deleted", and 1Flow's answer to that check was ${status === null ? 'lost' : `HTTP ${status}`}. Run the workflow again.`,
+		httpCode: status,
+	}),
+};
+
+/** The credential's Test button: statuses that mean "not set up right", with what to fix. */
+export const CREDENTIAL_TEST_FAILURES: Array<[number[], string]> = [
+	[[401], 'Webhook secret rejected: check Webhook Secret (leave it empty if the webhook has none)'],
+	[[404], 'Webhook ID not found: check Webhook ID and Base URL'],
+	[[301, 302, 303, 307, 308], 'Base URL redirects elsewhere: enter the final https:// address of 1Flow'],
+	[[500, 502, 503, 504], '1Flow answered with a server error: try again later'],
+];
+
+/** An item whose request was never sent, because the run was cancelled or stopped at an error. */
+export function notSentFailure(reason: 'cancelled' | 'stopped', action: Action): Failure {
+	const why = reason === 'cancelled' ? 'the execution was cancelled before its request was sent' : 'the node stopped at an earlier error';
+	return {
+		message: `${action.notDone}: ${why}`,
+		description: `No request was sent for this ${action.noun}. Run the workflow again to ${action.verb} it, or turn on "Continue" under On Error to process every item despite errors.`,
+		httpCode: null,
+	};
+}

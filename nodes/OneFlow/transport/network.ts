@@ -1,0 +1,42 @@
+/**
+ * `timeout` and `reset` mean the request may have reached 1Flow and been carried out;
+ * `refused` means it never did; `cancelled` means n8n stopped the execution.
+ */
+export type NetworkFailure = 'timeout' | 'reset' | 'refused' | 'unreachable' | 'cancelled' | 'other';
+
+const NETWORK_CODES: Record<string, NetworkFailure> = {
+	ECONNABORTED: 'timeout',
+	ETIMEDOUT: 'timeout',
+	ESOCKETTIMEDOUT: 'timeout',
+	ECONNRESET: 'reset',
+	EPIPE: 'reset',
+	ERR_SOCKET_CLOSED: 'reset',
+	ECONNREFUSED: 'refused',
+	ENOTFOUND: 'unreachable',
+	EAI_AGAIN: 'unreachable',
+	EHOSTUNREACH: 'unreachable',
+	ENETUNREACH: 'unreachable',
+	ERR_CANCELED: 'cancelled',
+	ABORT_ERR: 'cancelled',
+};
+
+/**
+ * Finds why a request got no answer. n8n wraps the HTTP client's error (which carries the
+ * request config, Authorization header included) so only its code and message are read here,
+ * and the wrapper is never passed on.
+ */
+export function networkFailureOf(error: unknown): NetworkFailure {
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+		const { code, message, name } = current as { code?: unknown; message?: unknown; name?: unknown };
+		if (typeof code === 'string' && code in NETWORK_CODES) return NETWORK_CODES[code];
+		if (name === 'AbortError' || name === 'CanceledError') return 'cancelled';
+		if (typeof message === 'string') {
+			if (/timeout|timed out/i.test(message)) return 'timeout';
+			if (/socket hang up|ECONNRESET/i.test(message)) return 'reset';
+			if (/ECONNREFUSED/.test(message)) return 'refused';
+		}
+		current = (current as { cause?: unknown }).cause;
+	}
+	return 'other';
+}
