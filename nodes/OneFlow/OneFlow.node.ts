@@ -17,7 +17,7 @@ export class OneFlow implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Delete documents in 1Flow (DocVision)',
+		description: 'Upload, read and delete documents in 1Flow (DocVision)',
 		defaults: { name: '1Flow' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

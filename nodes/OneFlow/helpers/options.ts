@@ -60,3 +60,8 @@ export function readOptions(context: IExecuteFunctions): { options: IDataObject;
 		},
 	};
 }
+
+/** An options collection's entries in alphabetical order, as n8n's editor lists them. */
+export function sortedOptions(options: INodeProperties[]): INodeProperties[] {
+	return [...options].sort((a, b) => a.displayName.localeCompare(b.displayName));
+}

@@ -17,7 +17,7 @@ export interface Operation<Input, Value> {
 	words: RunWords;
 	request: RequestOptions;
 	/** Reads and checks one item's input; a Failure fails that item before anything is sent. */
-	readInput(itemIndex: number): Input | Failure;
+	readInput(itemIndex: number): Input | Failure | Promise<Input | Failure>;
 	/** Items with the same key are sent once (e.g. a document ID); without it every item is sent. */
 	keyOf?(input: Input): string;
 	/** What an error item's `details` say about the item, e.g. `{ docId }`. */
@@ -28,6 +28,12 @@ export interface Operation<Input, Value> {
 	prepare?(session: Session): Promise<Failure | undefined>;
 	/** One attempt at one input; the bulk loop retries. */
 	attempt(session: Session, input: Input, answerLost: boolean): Promise<Step<Value>>;
+	/**
+	 * Runs once every input was sent, on those that succeeded, unless the run is about to stop
+	 * at a failure or was cancelled: turns each value into its final one (e.g. waits for 1Flow
+	 * to process an upload). Results in the order given.
+	 */
+	finish?(session: Session, done: Array<{ input: Input; value: Value }>): Promise<Array<Settled<Value>>>;
 	/** The output items of an input that succeeded. */
 	success(value: Value, input: Input): { items: INodeExecutionData[]; done: boolean };
 }
@@ -77,6 +83,15 @@ async function sendAll<Input, Value>(
 				stopOnFailure: !context.continueOnFail(),
 				signal: context.getExecutionCancelSignal(),
 			});
+	const stopping = !context.continueOnFail() && outcomes.some((outcome) => outcome.status !== 'done');
+	if (operation.finish && !stopping && context.getExecutionCancelSignal()?.aborted !== true) {
+		const done = keys.flatMap((key, index) => {
+			const outcome = outcomes[index];
+			return outcome.status === 'done' ? [{ index, input: pending.get(key) as Input, value: outcome.value }] : [];
+		});
+		const finished = await operation.finish(session, done);
+		done.forEach(({ index }, position) => (outcomes[index] = finished[position]));
+	}
 	return new Map(keys.map((key, index) => [key, outcomes[index]]));
 }
 
@@ -85,7 +100,8 @@ export async function runOperation<Input, Value>(
 	operation: Operation<Input, Value>,
 ): Promise<INodeExecutionData[]> {
 	const session = await openSession(context);
-	const inputs = context.getInputData().map((_, itemIndex) => operation.readInput(itemIndex));
+	const inputs: Array<Input | Failure> = [];
+	for (let itemIndex = 0; itemIndex < context.getInputData().length; itemIndex++) inputs.push(await operation.readInput(itemIndex));
 	// A credential that cannot be used fails every item; bad input fails its own item.
 	const results: Array<ItemResult | undefined> = inputs.map((input) => {
 		const failure = isFailure(session) ? session : isFailure(input) ? input : undefined;

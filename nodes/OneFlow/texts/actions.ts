@@ -51,3 +51,53 @@ export function deleteAction(docId: string): Action {
 	};
 }
 
+
+export function getAction(docId: string): Action {
+	const quoted = quoteDocId(docId);
+	return {
+		doing: `reading document ${quoted}`,
+		toDo: `read document ${quoted}`,
+		theDoing: `the reading of document ${quoted}`,
+		rejected: `document ID ${quoted}`,
+		badRequestHint: 'Check that "Document ID" holds a 1Flow document ID.',
+		notFound: {
+			message: `Document ${quoted} was not found in 1Flow, or the webhook ID is wrong`,
+			hint: '1Flow gives this answer both for a document that does not exist (or was deleted) and for an unknown webhook ID: check the document ID and Webhook ID in the 1Flow API credential.',
+		},
+		unknownOutcome: 'nothing was changed in 1Flow',
+		runAgain: 'run the workflow again',
+		serverError: { consequence: 'and did not send the document', hint: 'Run the workflow again later.' },
+		unconfirmed: 'so the node cannot read the document. Run the workflow again later.',
+		notDone: `Document ${quoted} was not read`,
+		noun: 'document',
+		verb: 'read',
+	};
+}
+
+/** `subject` is the file name, or the URL 1Flow was asked to fetch. */
+export function uploadAction(subject: string): Action {
+	const quoted = quoteDocId(subject);
+	const checkFirst = 'check in 1Flow whether the document exists before uploading the file again, or it may exist twice';
+	return {
+		doing: `uploading file ${quoted}`,
+		toDo: `upload file ${quoted}`,
+		theDoing: `the upload of file ${quoted}`,
+		rejected: `file ${quoted}`,
+		badRequestHint:
+			'1Flow answers 400 for missing or invalid file data, a file type it does not support, or a content type it cannot tell: check the file, or set "File Name" and "Content Type" in the options.',
+		notFound: {
+			message: 'The webhook ID was not found in 1Flow',
+			hint: 'Check Webhook ID and Base URL in the 1Flow API credential.',
+		},
+		unknownOutcome: 'the document may have been created in 1Flow all the same',
+		runAgain: checkFirst,
+		serverError: {
+			consequence: 'so the document may or may not have been created',
+			hint: `The node does not retry an upload 1Flow may have taken, so no document is ever created twice: ${checkFirst}.`,
+		},
+		unconfirmed: 'so the upload is not reported done. Check in 1Flow whether the document exists.',
+		notDone: `File ${quoted} was not uploaded`,
+		noun: 'file',
+		verb: 'upload',
+	};
+}

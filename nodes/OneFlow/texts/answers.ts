@@ -154,3 +154,32 @@ export function notSentFailure(reason: 'cancelled' | 'stopped', action: Action):
 		httpCode: null,
 	};
 }
+
+/** 1Flow confirmed an upload without naming the document it created. */
+export function noDocumentIdFailure(action: Action): Failure {
+	return {
+		message: `1Flow's answer to ${action.theDoing} named no document`,
+		description: '1Flow answered "success": true without a documentId, so the node cannot tell which document was created. Check in 1Flow.',
+		httpCode: 200,
+	};
+}
+
+/** The wait for an uploaded document's extraction ran out. */
+export function waitTimedOut(documentId: string, lastStatus: string | null, waitSeconds: number): Failure {
+	const quoted = quoteDocId(documentId);
+	return {
+		message: `Document ${quoted} was not processed within ${waitSeconds} s (last status: ${lastStatus ?? 'unknown'})`,
+		description: `1Flow took the file as document ${quoted} but had not finished extracting it when "Wait Timeout" ran out. Read it later with the Get operation, or raise "Wait Timeout". Do not upload the file again: the document exists.`,
+		httpCode: null,
+	};
+}
+
+/** The execution was stopped while the node waited for an uploaded document's extraction. */
+export function waitCancelled(documentId: string): Failure {
+	const quoted = quoteDocId(documentId);
+	return {
+		message: `The execution was cancelled while waiting for document ${quoted}`,
+		description: `The file was uploaded as document ${quoted}; read it later with the Get operation instead of uploading it again.`,
+		httpCode: null,
+	};
+}

@@ -1,9 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import * as deleteDocument from './delete.operation';
+import * as getDocument from './get.operation';
+import * as uploadDocument from './upload.operation';
 
 /** Each operation's execute(), by its value. */
-export const operations = { delete: deleteDocument.execute };
+export const operations = { upload: uploadDocument.execute, get: getDocument.execute, delete: deleteDocument.execute };
 
 export const description: INodeProperties[] = [
 	{
@@ -14,6 +16,18 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['document'] } },
 		options: [
 			{
+				name: 'Upload',
+				value: 'upload',
+				description: 'Send a file (or a URL) to 1Flow for processing, optionally waiting for its extraction',
+				action: 'Upload a document',
+			},
+			{
+				name: 'Get',
+				value: 'get',
+				description: "Read a document's status, extracted fields and line items",
+				action: 'Get a document',
+			},
+			{
 				name: 'Delete',
 				value: 'delete',
 				description: 'Permanently delete a document and everything derived from it',
@@ -22,5 +36,7 @@ export const description: INodeProperties[] = [
 		],
 		default: 'delete',
 	},
+	...uploadDocument.description,
+	...getDocument.description,
 	...deleteDocument.description,
 ];

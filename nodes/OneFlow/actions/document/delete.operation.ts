@@ -7,14 +7,14 @@ import {
 
 import { readAnswer } from '../../helpers/answer';
 import type { Step } from '../../helpers/bulk';
-import { isFailure, type Failure } from '../../helpers/failure';
-import { readOptions, requestOptionFields } from '../../helpers/options';
-import { readParameter, runOperation } from '../../helpers/run';
-import { normalizeDocId } from '../../helpers/validation';
+import type { Failure } from '../../helpers/failure';
+import { readOptions, requestOptionFields, sortedOptions } from '../../helpers/options';
+import { runOperation } from '../../helpers/run';
 import { confirmWebhook } from '../../helpers/webhookCheck';
 import { deleteAction } from '../../texts/actions';
 import { quoteApiText } from '../../texts/answers';
 import { endpointUrl, send, type Session } from '../../transport';
+import { docIdField, readDocId } from './common';
 
 const properties: INodeProperties[] = [
 	{
@@ -24,23 +24,14 @@ const properties: INodeProperties[] = [
 		type: 'notice',
 		default: '',
 	},
-	{
-		displayName: 'Document ID',
-		name: 'docId',
-		type: 'string',
-		required: true,
-		default: '={{ $json.docId ?? $json.documentId ?? $json.body?.documentId }}',
-		placeholder: 'e.g. doc_abc123xyz',
-		description:
-			'ID of the 1Flow document to delete. By default it is read from the incoming item\'s docId or documentId field, or from body.documentId when the item comes straight from a Webhook node receiving 1Flow\'s "document processed" callback.',
-	},
+	docIdField('delete'),
 	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [
+		options: sortedOptions([
 			...requestOptionFields({
 				requests: 'delete requests',
 				retried:
@@ -54,7 +45,7 @@ const properties: INodeProperties[] = [
 				description:
 					'Whether a document 1Flow does not know (404) counts as already deleted instead of an error. The webhook ID is checked first, since 1Flow also answers 404 for an unknown webhook.',
 			},
-		],
+		]),
 	},
 ];
 
@@ -108,11 +99,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	return await runOperation<string, Deleted>(this, {
 		words: { operation: 'delete', noun: 'document', done: 'deleted' },
 		request,
-		readInput: (itemIndex) => {
-			const docId = { name: 'docId', label: 'Document ID', holds: 'the 1Flow document ID' };
-			const raw = readParameter(this, docId, itemIndex);
-			return isFailure(raw) ? raw : normalizeDocId(raw);
-		},
+		readInput: (itemIndex) => readDocId(this, itemIndex),
 		keyOf: (docId) => docId,
 		details: (docId) => ({ docId: docId ?? null }),
 		action: deleteAction,

@@ -1,0 +1,69 @@
+/** Fields and requests the document operations share. */
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { readAnswer } from '../../helpers/answer';
+import type { Step } from '../../helpers/bulk';
+import { isFailure, type Failure } from '../../helpers/failure';
+import { readParameter } from '../../helpers/run';
+import { normalizeDocId } from '../../helpers/validation';
+import { getAction } from '../../texts/actions';
+import { endpointUrl, send, type Session } from '../../transport';
+
+/** The Document ID field; by default it reads the ID wherever 1Flow's callback and earlier steps put it. */
+export function docIdField(purpose: string): INodeProperties {
+	return {
+		displayName: 'Document ID',
+		name: 'docId',
+		type: 'string',
+		required: true,
+		default: '={{ $json.docId ?? $json.documentId ?? $json.body?.documentId }}',
+		placeholder: 'e.g. doc_abc123xyz',
+		description: `ID of the 1Flow document to ${purpose}. By default it is read from the incoming item's docId or documentId field, or from body.documentId when the item comes straight from a Webhook node receiving 1Flow's "document processed" callback.`,
+	};
+}
+
+export function readDocId(context: IExecuteFunctions, itemIndex: number): string | Failure {
+	const raw = readParameter(context, { name: 'docId', label: 'Document ID', holds: 'the 1Flow document ID' }, itemIndex);
+	return isFailure(raw) ? raw : normalizeDocId(raw);
+}
+
+/** How a document read from 1Flow becomes items (see helpers/document). */
+export const outputOption: INodeProperties = {
+	displayName: 'Output',
+	name: 'output',
+	type: 'options',
+	default: 'simplified',
+	options: [
+		{
+			name: 'Simplified',
+			value: 'simplified',
+			description: 'One item: document ID, status, type, summary and extracted fields side by side, line items as a list',
+		},
+		{ name: 'Raw', value: 'raw', description: "One item: 1Flow's answer as it is" },
+		{
+			name: 'One Item per Line Item',
+			value: 'lineItems',
+			description: "One item per line item, each with the document's ID and header fields",
+		},
+	],
+};
+
+export const includeSchemaOption: INodeProperties = {
+	displayName: 'Include Schema',
+	name: 'includeSchema',
+	type: 'boolean',
+	default: false,
+	description: "Whether to add the document type's field structure (schema) to the output",
+};
+
+/** One Get attempt: GET {webhook}/document/get?docId=…&includeSchema=…. The body is 1Flow's answer. */
+export async function fetchDocument(
+	session: Session,
+	docId: string,
+	settings: { includeSchema: boolean; timeoutMs: number },
+): Promise<Step<IDataObject>> {
+	const query = { docId, includeSchema: String(settings.includeSchema) };
+	const attempt = await send(session, { method: 'GET', endpoint: 'get', query, timeoutMs: settings.timeoutMs });
+	const context = { url: endpointUrl(session.webhookUrl, 'get'), secret: session.secret, timeoutMs: settings.timeoutMs };
+	return readAnswer(attempt, getAction(docId), context) as Step<IDataObject>;
+}

@@ -1,0 +1,56 @@
+import {
+	updateDisplayOptions,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+} from 'n8n-workflow';
+
+import { shapeDocument, type OutputMode } from '../../helpers/document';
+import { readOptions, requestOptionFields, sortedOptions } from '../../helpers/options';
+import { runOperation } from '../../helpers/run';
+import { getAction } from '../../texts/actions';
+import { docIdField, fetchDocument, includeSchemaOption, outputOption, readDocId } from './common';
+
+const properties: INodeProperties[] = [
+	docIdField('read'),
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: sortedOptions([
+			outputOption,
+			includeSchemaOption,
+			...requestOptionFields({
+				requests: 'requests',
+				retried:
+					'Further attempts per document after rate limiting (429), timeouts, server errors (5xx) and dropped connections. Reading changes nothing in 1Flow, so every such answer is retried; 400, 401 and 404 are not.',
+			}),
+		]),
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['document'], operation: ['get'] } }, properties);
+
+/**
+ * Reads each document once, however many items name it. A document that is not extracted yet
+ * is not an error: its item says its status.
+ */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const { options, request } = readOptions(this);
+	const output = (options.output ?? 'simplified') as OutputMode;
+	const includeSchema = options.includeSchema === true;
+
+	return await runOperation<string, IDataObject>(this, {
+		words: { operation: 'get', noun: 'document', done: 'read' },
+		request,
+		readInput: (itemIndex) => readDocId(this, itemIndex),
+		keyOf: (docId) => docId,
+		details: (docId) => ({ docId: docId ?? null }),
+		action: getAction,
+		attempt: async (session, docId) => await fetchDocument(session, docId, { includeSchema, timeoutMs: request.timeout }),
+		success: (answer, docId) => ({ items: shapeDocument(answer, docId, output).map((json) => ({ json })), done: true }),
+	});
+}

@@ -1,0 +1,64 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { Step } from '../../helpers/bulk';
+import { extractionStatusOf } from '../../helpers/document';
+import { pause } from '../../helpers/retry';
+import { waitCancelled, waitTimedOut } from '../../texts/answers';
+import type { Session } from '../../transport';
+import { fetchDocument } from './common';
+
+export interface WaitSettings {
+	/** Also stop at EXTRACTED (fields ready, search index not yet). */
+	acceptExtracted: boolean;
+	waitTimeoutMs: number;
+	includeSchema: boolean;
+	/** Per request. */
+	timeoutMs: number;
+	/** Consecutive failed polls (timeouts, 5xx, 429) tolerated before giving up. */
+	maxRetries: number;
+}
+
+const FIRST_POLL_DELAY_MS = 1000;
+const POLL_DELAY_CAP_MS = 15_000;
+const POLL_DELAY_GROWTH = 1.5;
+
+function isReady(status: string | null, acceptExtracted: boolean): boolean {
+	return status === 'INDEXED' || (acceptExtracted && status === 'EXTRACTED');
+}
+
+/**
+ * Polls Get until the document is INDEXED (or EXTRACTED, when accepted), waiting about 1 s,
+ * then longer up to 15 s, between polls, the last one at the deadline. Bounded by the wait timeout, since 1Flow documents no
+ * failed state; stops promptly when the execution is cancelled. The value is Get's answer.
+ */
+export async function waitUntilProcessed(
+	session: Session,
+	documentId: string,
+	settings: WaitSettings,
+): Promise<Step<IDataObject>> {
+	const signal = session.context.getExecutionCancelSignal();
+	const cancelled = () => signal?.aborted === true;
+	const deadline = Date.now() + settings.waitTimeoutMs;
+	let delay = FIRST_POLL_DELAY_MS;
+	let lastStatus: string | null = null;
+	let failedPolls = 0;
+	for (;;) {
+		const step = await fetchDocument(session, documentId, settings);
+		if (step.type === 'fail') return step;
+		if (step.type === 'done') {
+			failedPolls = 0;
+			lastStatus = extractionStatusOf(step.value);
+			if (isReady(lastStatus, settings.acceptExtracted)) return step;
+		} else if (++failedPolls > settings.maxRetries) {
+			return { type: 'fail', failure: step.failure };
+		}
+		if (cancelled()) return { type: 'fail', failure: waitCancelled(documentId) };
+		const left = deadline - Date.now();
+		if (left <= 0) {
+			return { type: 'fail', failure: waitTimedOut(documentId, lastStatus, Math.round(settings.waitTimeoutMs / 1000)) };
+		}
+		// The last poll falls on the deadline itself.
+		await pause(Math.min(delay, left), cancelled);
+		delay = Math.min(POLL_DELAY_CAP_MS, delay * POLL_DELAY_GROWTH);
+	}
+}
