@@ -1,0 +1,30 @@
+/** Reading a callback 1Flow sent and shaping it into the trigger's items. */
+import type { IDataObject } from 'n8n-workflow';
+
+import { lineItemRows, simplifyDocument } from '../OneFlow/helpers/document';
+
+export type CallbackOutput = 'callback' | 'simplified' | 'lineItems';
+
+/** The body as a JSON object, or undefined when it is not one. */
+export function parseCallback(rawBody: Buffer): IDataObject | undefined {
+	try {
+		const body: unknown = JSON.parse(rawBody.toString('utf8'));
+		return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as IDataObject) : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/** Whether the trigger's Events setting lets this callback start the workflow. */
+export function isWanted(body: IDataObject, events: string[]): boolean {
+	return events.includes('*') || (typeof body.event === 'string' && events.includes(body.event));
+}
+
+/** The items the workflow starts with: the callback as sent, simplified, or one per line item. */
+export function callbackItems(body: IDataObject, output: CallbackOutput, verified: boolean): IDataObject[] {
+	const documentId = typeof body.documentId === 'string' ? body.documentId : '';
+	const about = { event: body.event ?? null, verified };
+	if (output === 'simplified') return [{ ...about, ...simplifyDocument(body, documentId) }];
+	if (output === 'lineItems') return lineItemRows(body, documentId).map((row) => ({ ...about, ...row }));
+	return [{ ...body, verified }];
+}
