@@ -1,22 +1,23 @@
 /**
  * `npm run bench [-- --quick] [--full] [--only a,b] [--out file] [--placement child|in-process] [--repeat n]`
  *
- * Benchmarks the oneFlow node, run inside n8n-core's real WorkflowExecute (test/engine/harness),
+ * Benchmarks the oneFlow node, run inside n8n-core's real WorkflowExecute (testkit/engine),
  * against the repository's 1Flow emulator on 127.0.0.1, and compares it with plain HTTP clients.
  * Prints tables and writes everything as JSON to bench-results/bench.json (or --out).
  *
  * Scenarios (--only): throughput, overhead, scale, ratelimit, placement, profile.
  * The emulator runs in a child process by default (see the placement scenario for why).
  */
-import '../test/engine/env';
+
+import '../testkit/engine/env';
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { HarnessCredentialsHelper } from '../test/engine/credentials-helper';
-import { findPackageRoot } from '../test/engine/harness';
+import { HarnessCredentialsHelper } from '../testkit/engine';
+import { REPO_ROOT } from '../testkit/repo';
 import { axiosKeepAlive, httpNoKeepAlive, n8nHelperDirect, sequentialFetch, undiciPool } from './bench/clients';
 import { startEmulator, type EmulatorHandle, type Placement } from './bench/emulator';
 import { gcIfAvailable, median, runClient, runNode, runNodeInFreshProcess, setPackageDir, type RunMeasurement } from './bench/measure';
@@ -461,7 +462,7 @@ async function placement(main: EmulatorHandle, sizes: Sizes) {
 const PROBES: Probe[] = [
 	{ label: 'n8n-core httpRequestWithAuthentication (sync parts)', functionName: 'httpRequestWithAuthentication', urlIncludes: 'request-helpers/authentication' },
 	{ label: 'n8n-core _getCredentials (per request)', functionName: '_getCredentials', urlIncludes: 'n8n-core' },
-	{ label: 'harness getDecrypted (credential store + expression resolution)', functionName: 'getDecrypted', urlIncludes: 'credentials-helper' },
+	{ label: 'harness getDecrypted (credential store + defaults)', functionName: 'getDecrypted', urlIncludes: 'credentials-helper' },
 	{ label: 'credential authenticate() (dist)', functionName: 'authenticate', urlIncludes: 'dist/credentials' },
 	{ label: 'backend-network httpRequest (sync parts)', functionName: 'httpRequest', urlIncludes: 'backend-network/dist/http/axios/request' },
 	{ label: 'backend-network convertN8nRequestToAxios', functionName: 'convertN8nRequestToAxios', urlIncludes: 'backend-network' },
@@ -545,7 +546,7 @@ async function profileScenario(emulator: EmulatorHandle, sizes: Sizes, resultsDi
 // ---------------------------------------------------------------------------------------- main
 
 async function main(): Promise<number> {
-	const root = findPackageRoot();
+	const root = REPO_ROOT;
 	const options = readOptions(root);
 	if (options === undefined) return 0;
 	setPackageDir(options.packageDir);
@@ -555,7 +556,7 @@ async function main(): Promise<number> {
 		`machine: ${machineInfo.cpus} × ${machineInfo.cpuModel}, ${machineInfo.totalMemoryMb} MB RAM, ${machineInfo.platform}, load average at start ${machineInfo.loadAverageAtStart.join(' ')}`,
 		`node ${machineInfo.node}, n8n-core ${machineInfo.n8nCore}, n8n-workflow ${machineInfo.n8nWorkflow}, @n8n/backend-network ${machineInfo.backendNetwork}, axios ${machineInfo.axios}, undici ${machineInfo.undici}`,
 		`node under test: ${join(options.packageDir, 'dist')} (loaded by n8n-core's PackageDirectoryLoader)`,
-		`emulator: ${options.placement === 'child' ? 'child process (scripts/bench/emulator-process), so its CPU does not share the event loop with the node' : 'in this process (--placement in-process)'}; node runs in n8n-core WorkflowExecute via test/engine/harness`,
+		`emulator: ${options.placement === 'child' ? 'child process (scripts/bench/emulator-process), so its CPU does not share the event loop with the node' : 'in this process (--placement in-process)'}; node runs in n8n-core WorkflowExecute via testkit/engine`,
 	];
 	if (!machineInfo.gcExposed) header.push('warning: gc() not exposed (run with node --expose-gc, as npm run bench does): memory baselines include garbage');
 	console.log(`${header.join('\n')}\n`);

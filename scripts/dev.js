@@ -69,7 +69,7 @@ function installIntoUserFolder(userFolder) {
 async function startEmulator(env) {
 	const tsc = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.dev.json'], { cwd: ROOT, env, stdio: 'inherit' });
 	if (tsc.status !== 0) throw new Error('tsc -p tsconfig.dev.json failed (needed for the emulator)');
-	const { OneFlowEmulator, DEMO_WEBHOOK, demoDocIds } = require(path.join(ROOT, '.build', 'test', 'emulator', 'server.js'));
+	const { OneFlowEmulator, DEMO_WEBHOOK, demoDocIds } = require(path.join(ROOT, '.build', 'testkit', 'emulator', 'index.js'));
 	const emulator = new OneFlowEmulator({
 		port: 5680,
 		webhooks: [{ id: DEMO_WEBHOOK.id, secret: DEMO_WEBHOOK.secret, documents: demoDocIds(10) }],

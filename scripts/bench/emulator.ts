@@ -9,7 +9,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
-import { DEMO_WEBHOOK, OneFlowEmulator, type FaultConfig } from '../../test/emulator/server';
+import { DEMO_WEBHOOK, OneFlowEmulator, type FaultConfig } from '../../testkit/emulator';
 
 export type Placement = 'child' | 'in-process';
 

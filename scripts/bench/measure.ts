@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { runOneFlowNode } from '../../test/engine/harness';
+import { runNode as runInEngine, type InputItem } from '../../testkit/engine';
 import type { ClientRun, Target } from './clients';
 import { WEBHOOK, docIdsFor, type BenchFaults, type EmulatorHandle, type EmulatorStats } from './emulator';
 
@@ -135,7 +135,7 @@ export async function executeNode(
 	concurrency: number | undefined,
 	memory = false,
 ): Promise<NodeExecution> {
-	let items: Array<Record<string, unknown>> | undefined = docIds.map((docId) => ({ docId }));
+	let items: InputItem[] | undefined = docIds.map((docId) => ({ json: { docId } }));
 	const parameters = {
 		resource: 'document',
 		operation: 'delete',
@@ -151,9 +151,10 @@ export async function executeNode(
 	}
 	const cpuBefore = process.cpuUsage();
 	const started = performance.now();
-	let result: Awaited<ReturnType<typeof runOneFlowNode>> | undefined = await runOneFlowNode({
+	let result: Awaited<ReturnType<typeof runInEngine>> | undefined = await runInEngine({
+		node: 'oneFlow',
 		packageDir,
-		credentials: { baseUrl, webhookId: WEBHOOK.id, webhookSecret: WEBHOOK.secret },
+		credentials: { oneFlowApi: { baseUrl, webhookId: WEBHOOK.id, webhookSecret: WEBHOOK.secret } },
 		parameters,
 		items,
 		onError: 'continueErrorOutput',

@@ -82,7 +82,7 @@ export function categoryOf(frame: CallFrame): string {
 	const pkg = packageOf(url);
 	if (pkg !== undefined) return pkg;
 	if (url.includes('/dist/nodes/') || url.includes('/dist/credentials/')) return 'n8n-nodes-1flow (dist)';
-	if (url.includes('/.build/test/engine/')) return 'test harness';
+	if (url.includes('/.build/testkit/')) return 'test kit (engine harness)';
 	if (url.includes('/.build/scripts/')) return 'bench script';
 	return 'other';
 }

@@ -40,7 +40,7 @@ const IDS = {
 };
 
 function loadEmulator() {
-	const file = path.join(ROOT, '.build', 'test', 'emulator', 'server.js');
+	const file = path.join(ROOT, '.build', 'testkit', 'emulator', 'index.js');
 	if (!fs.existsSync(file)) throw new Error(`${file} is missing: run tsc -p tsconfig.dev.json first`);
 	return require(file);
 }

@@ -1,16 +1,16 @@
 /**
  * A throw-away community package, written to a temp folder, for testing the harness
- * without the real 1Flow node. It is shaped like the real one: package.json with an "n8n"
- * section, a compiled node `oneFlow` and a credential `oneFlowApi` whose generic
- * `authenticate` puts the webhook secret into a header, and a declarative credential test.
+ * without the real 1Flow node: what the harness must show (thrown errors, item.error, a
+ * logged secret, binary input) is what the real node is built never to do. It is shaped
+ * like the real one: package.json with an "n8n" section, a compiled node `oneFlow` that
+ * deletes through 1Flow's API, and a credential `oneFlowApi` whose generic `authenticate`
+ * puts the webhook secret into the Authorization header, with a declarative test.
  */
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-import { findPackageRoot } from './node-types';
-
-export const FIXTURE_SECRET_HEADER = 'x-fixture-secret';
+import { REPO_ROOT } from '../../testkit/repo';
 
 const NODE_JS = String.raw`'use strict';
 const { NodeConnectionTypes, NodeOperationError, sleep } = require('n8n-workflow');
@@ -42,6 +42,7 @@ class OneFlow {
 					],
 				},
 				{ displayName: 'Log Secret', name: 'logSecret', type: 'boolean', default: false },
+				{ displayName: 'Document ID From File', name: 'docIdFromFile', type: 'boolean', default: false },
 			],
 		};
 	}
@@ -51,7 +52,9 @@ class OneFlow {
 		const credentials = await this.getCredentials('oneFlowApi');
 		const out = [];
 		for (let i = 0; i < items.length; i++) {
-			const docId = this.getNodeParameter('docId', i);
+			const docId = this.getNodeParameter('docIdFromFile', i)
+				? (await this.helpers.getBinaryDataBuffer(i, 'data')).toString('utf8')
+				: this.getNodeParameter('docId', i);
 			const failureShape = this.getNodeParameter('failureShape', i);
 			if (this.getNodeParameter('logSecret', i)) {
 				this.logger.info('fixture leaks ' + credentials.webhookSecret);
@@ -62,7 +65,7 @@ class OneFlow {
 			try {
 				const response = await this.helpers.httpRequestWithAuthentication.call(this, 'oneFlowApi', {
 					method: 'POST',
-					url: credentials.baseUrl + '/webhook/' + encodeURIComponent(credentials.webhookId) + '/delete',
+					url: credentials.baseUrl + '/api/webhook/' + encodeURIComponent(credentials.webhookId) + '/document/delete',
 					body: { docId },
 					json: true,
 				});
@@ -106,12 +109,12 @@ class OneFlowApi {
 		];
 		this.authenticate = {
 			type: 'generic',
-			properties: { headers: { '${FIXTURE_SECRET_HEADER}': '={{$credentials.webhookSecret}}' } },
+			properties: { headers: { Authorization: '={{$credentials.webhookSecret}}' } },
 		};
 		this.test = {
 			request: {
 				baseURL: '={{$credentials.baseUrl}}',
-				url: '=/webhook/{{$credentials.webhookId}}/delete',
+				url: '=/api/webhook/{{$credentials.webhookId}}/document/delete',
 				method: 'POST',
 				body: { docId: '' },
 			},
@@ -164,7 +167,7 @@ export function createFixturePackage(): FixturePackage {
 	write('dist/credentials/OneFlowApi.credentials.js', CREDENTIAL_JS);
 	mkdirSync(join(dir, 'node_modules'), { recursive: true });
 	symlinkSync(
-		join(findPackageRoot(), 'node_modules', 'n8n-workflow'),
+		join(REPO_ROOT, 'node_modules', 'n8n-workflow'),
 		join(dir, 'node_modules', 'n8n-workflow'),
 		'dir',
 	);

@@ -18,17 +18,10 @@ import { Container } from '@n8n/di';
 import { LoggerProxy } from 'n8n-workflow';
 import type { Logger, LogMetadata } from 'n8n-workflow';
 
-export type CapturedLevel = 'error' | 'warn' | 'info' | 'debug';
+type CapturedLevel = 'error' | 'warn' | 'info' | 'debug';
 
-export interface CapturedLogEntry {
-	level: CapturedLevel;
-	message: string;
-	metadata: Record<string, unknown>;
-	/** `level: message {json metadata}`: what tests search for secrets. */
-	text: string;
-}
-
-const entries: CapturedLogEntry[] = [];
+/** Every line logged so far, as `level: message {json metadata}`: what tests search for secrets. */
+const lines: string[] = [];
 
 function serializeError(error: unknown, seen: Set<unknown>): unknown {
 	if (!(error instanceof Error)) return String(error);
@@ -63,7 +56,7 @@ function record(level: CapturedLevel, message: string, metadata: LogMetadata | u
 	}
 	const json = Object.keys(rendered).length > 0 ? ` ${safeStringify(rendered)}` : '';
 	const text = `${level}: ${String(message)}${json}`;
-	entries.push({ level, message: String(message), metadata: rendered, text });
+	lines.push(text);
 	if (process.env.N8N_ENGINE_HARNESS_LOG === '1') {
 		process.stderr.write(`[n8n] ${text}\n`);
 	}
@@ -92,28 +85,16 @@ class CapturingLogger implements Logger {
 	}
 }
 
-let installed = false;
-
-/** Points LoggerProxy and the DI `Logger` service at the recorder (idempotent). */
-export function installCapturingLogger(): void {
-	if (installed) return;
-	const logger = new CapturingLogger();
-	Container.set(BackendLogger, logger as unknown as BackendLogger);
-	LoggerProxy.init(logger);
-	installed = true;
-}
-
 /** A position in the log, to collect what was logged after it. */
 export function logMark(): number {
-	return entries.length;
-}
-
-export function logEntriesSince(mark: number): CapturedLogEntry[] {
-	return entries.slice(mark);
+	return lines.length;
 }
 
 export function logTextSince(mark: number): string[] {
-	return entries.slice(mark).map((entry) => entry.text);
+	return lines.slice(mark);
 }
 
-installCapturingLogger();
+// Both of n8n's logging channels point at the recorder from the first import on.
+const logger = new CapturingLogger();
+Container.set(BackendLogger, logger as unknown as BackendLogger);
+LoggerProxy.init(logger);
