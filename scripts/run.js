@@ -61,7 +61,7 @@ const tasks = {
 	'test:n8n': (env, args) => runScript(env, 'test-n8n', args),
 	demo: (env, args) => runScript(env, 'demo', args),
 	dev: (env, args) => runScript(env, 'dev', args),
-	bench: (env, args) => runScript(env, 'bench', args, ['--expose-gc']),
+	bench: (env, args) => runScript(env, 'bench/main', args, ['--expose-gc']),
 	emulator: (env, args) => runScript(env, 'emulator', args),
 	'n8n:install': (env, args) => runScript(env, 'n8n-install', args),
 };

@@ -191,7 +191,7 @@ export async function executeNode(
 }
 
 /** Runs the oneFlow node in n8n's WorkflowExecute over `count` fresh documents. */
-export async function runNode(emulator: EmulatorHandle, options: NodeRunOptions): Promise<RunMeasurement> {
+export async function measureNode(emulator: EmulatorHandle, options: NodeRunOptions): Promise<RunMeasurement> {
 	const { docIds } = await prepare(emulator, options.count, options.faults, options.record);
 	const execution = await executeNode(emulator.baseUrl, docIds, options.concurrency, options.memory === true);
 	const stats = await emulator.stats();
@@ -209,7 +209,7 @@ export interface FreshProcessRun {
  * Runs the node in a new Node.js process (scripts/bench/scale-worker, with --expose-gc), so that
  * its RSS starts from a clean slate: warm-up run first, then the measured run.
  */
-export async function runNodeInFreshProcess(emulator: EmulatorHandle, options: FreshProcessRun): Promise<RunMeasurement> {
+export async function measureNodeInFreshProcess(emulator: EmulatorHandle, options: FreshProcessRun): Promise<RunMeasurement> {
 	const prefix = `b${++runCounter}_`;
 	await emulator.prepare({ faults: { latencyMs: 0 }, prefix, count: options.warmup + options.count, record: options.record });
 	const child = fork(join(__dirname, 'scale-worker.js'), [], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -244,7 +244,7 @@ export interface ScaleWorkerRequest {
 }
 
 /** Runs a reference client over `count` fresh documents. */
-export async function runClient(
+export async function measureClient(
 	emulator: EmulatorHandle,
 	count: number,
 	client: (target: Target, docIds: string[]) => Promise<ClientRun>,
