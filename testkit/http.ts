@@ -12,7 +12,7 @@ export interface HttpReply {
 	json: unknown;
 }
 
-export interface HttpOptions {
+interface HttpOptions {
 	method?: Dispatcher.HttpMethod;
 	headers?: Record<string, string>;
 	/** A string or Buffer is sent as it is; anything else as JSON with its content type. */

@@ -19,7 +19,7 @@ interface ProfileNode {
 	children?: number[];
 }
 
-export interface CpuProfile {
+interface CpuProfile {
 	nodes: ProfileNode[];
 	startTime: number;
 	endTime: number;
@@ -66,7 +66,7 @@ function packageOf(url: string): string | undefined {
 	return rest[0].startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0];
 }
 
-export function categoryOf(frame: CallFrame): string {
+function categoryOf(frame: CallFrame): string {
 	const { functionName, url } = frame;
 	if (functionName === '(garbage collector)') return 'GC';
 	if (functionName === '(idle)') return 'idle';

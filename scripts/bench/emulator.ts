@@ -16,7 +16,7 @@ export type Placement = 'child' | 'in-process';
 /** Serialisable part of FaultConfig (no script function). */
 export type BenchFaults = Pick<FaultConfig, 'latencyMs' | 'rateLimitPerSecond' | 'retryAfter'>;
 
-export interface PrepareRequest {
+interface PrepareRequest {
 	faults: BenchFaults;
 	/** Documents `${prefix}${i}`, i = 0 .. count-1, are added to the demo webhook. */
 	prefix: string;

@@ -28,7 +28,7 @@ export interface RunMeasurement {
 	memory?: MemoryMeasurement;
 }
 
-export interface MemoryMeasurement {
+interface MemoryMeasurement {
 	baselineRss: number;
 	peakRss: number;
 	baselineHeapUsed: number;
@@ -80,7 +80,7 @@ class MemorySampler {
 	}
 }
 
-export function targetOf(emulator: EmulatorHandle): Target {
+function targetOf(emulator: EmulatorHandle): Target {
 	return { baseUrl: emulator.baseUrl, webhookId: WEBHOOK.id, secret: WEBHOOK.secret };
 }
 
@@ -99,7 +99,7 @@ function spanOf(stats: EmulatorStats): number | undefined {
 	return stats.lastEndedAt - stats.firstStartedAt;
 }
 
-export interface NodeRunOptions {
+interface NodeRunOptions {
 	count: number;
 	/** Unset: the node's default (5). */
 	concurrency?: number;
@@ -114,7 +114,7 @@ function countDeleted(items: INodeExecutionData[]): number {
 	return ok;
 }
 
-export interface NodeExecution {
+interface NodeExecution {
 	wallMs: number;
 	cpuMicros: number;
 	ok: number;
@@ -198,7 +198,7 @@ export async function measureNode(emulator: EmulatorHandle, options: NodeRunOpti
 	return { count: options.count, ...execution, emulator: stats, requestSpanMs: spanOf(stats) };
 }
 
-export interface FreshProcessRun {
+interface FreshProcessRun {
 	count: number;
 	warmup: number;
 	concurrency: number;

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 
 import type { Placement } from './emulator';
 
-export interface Sizes {
+interface Sizes {
 	throughput: number;
 	overhead: number;
 	scale: number[];

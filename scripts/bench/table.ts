@@ -1,7 +1,7 @@
 /** Plain-text tables for the benchmark output. */
 import type { RunMeasurement } from './measure';
 
-export type Cell = string | number | undefined;
+type Cell = string | number | undefined;
 
 export interface Table {
 	title: string;

@@ -2,26 +2,20 @@
 import { FakeOpenAI } from './support/fake-openai';
 import { nodeRan } from './support/run-data';
 import { expectNoSecretStored } from './support/secrets';
-import { openTopic, type Topic } from './support/topic';
+import { topicOfThisFile } from './support/topic';
 import { IDS } from './support/workflows';
 
-let topic: Topic;
+const topic = topicOfThisFile('ai-agent', ['doc_ai1']);
 const model = new FakeOpenAI();
 
-beforeAll(async () => {
-	topic = await openTopic('ai-agent', ['doc_ai1']);
-	await model.start(topic.setup.openAiPort);
-});
+beforeAll(async () => await model.start(topic().setup.openAiPort));
 
-afterAll(async () => {
-	await model.stop();
-	await topic.close();
-});
+afterAll(async () => await model.stop());
 
 /** Runs an agent workflow; returns what its tool told the model. */
 async function agentCase(id: string, docId: string): Promise<string> {
 	const before = model.requests.length;
-	const { code, run } = await topic.execute(id);
+	const { code, run } = await topic().execute(id);
 	expect(code).toBe(0);
 	// The agent called the 1Flow tool.
 	expect(nodeRan(run, 'Delete 1Flow document')).toBe(true);
@@ -32,14 +26,14 @@ async function agentCase(id: string, docId: string): Promise<string> {
 	const toolMessages = sent.flatMap((request) => (request.body.messages ?? []).filter((message) => message.role === 'tool'));
 	// The tool result went back to the model, and nothing sent to the model holds the secret.
 	expect(toolMessages.length).toBeGreaterThan(0);
-	expect(JSON.stringify(sent)).not.toContain(topic.setup.secret);
-	expect(topic.requestsFor(docId).length).toBeGreaterThanOrEqual(1);
+	expect(JSON.stringify(sent)).not.toContain(topic().setup.secret);
+	expect(topic().requestsFor(docId).length).toBeGreaterThanOrEqual(1);
 	return toolMessages.map((message) => String(message.content)).join('\n');
 }
 
 test('AI agent example: the model calls the 1Flow tool, which deletes the document', async () => {
 	const toolText = await agentCase(IDS.agentOk, 'doc_ai1');
-	expect(topic.emulator.deleteCount('doc_ai1')).toBe(1);
+	expect(topic().emulator.deleteCount('doc_ai1')).toBe(1);
 	expect(toolText).toMatch(/doc_ai1/);
 });
 
@@ -50,5 +44,5 @@ test('AI agent example: an unknown document comes back to the model as a clear e
 });
 
 test('the webhook secret is not in stored executions, the database files or any n8n output', () => {
-	expectNoSecretStored(topic, { executions: 2, marker: 'doc_ai1' });
+	expectNoSecretStored(topic(), { executions: 2, marker: 'doc_ai1' });
 });

@@ -5,17 +5,11 @@
 import { nodeOutput } from './support/run-data';
 import { expectNoSecretStored } from './support/secrets';
 import { suiteEnvironment } from './support/suite';
-import { openTopic, type Topic } from './support/topic';
+import { topicOfThisFile } from './support/topic';
 import { IDS } from './support/workflows';
 
 const { major } = suiteEnvironment();
-let topic: Topic;
-
-beforeAll(async () => {
-	topic = await openTopic('error-outputs', ['doc_err_ok', 'doc_err_ok2', 'doc_reg_ok']);
-});
-
-afterAll(async () => await topic.close());
+const topic = topicOfThisFile('error-outputs', ['doc_err_ok', 'doc_err_ok2', 'doc_reg_ok']);
 
 const name =
 	major === 1
@@ -23,8 +17,8 @@ const name =
 		: 'continue (using error output): failures reach a following node with pairedItem; regular output; not found as deleted';
 
 test(name, async () => {
-	const { emulator } = topic;
-	const { code, run } = await topic.execute(IDS.errorOutputs);
+	const { emulator } = topic();
+	const { code, run } = await topic().execute(IDS.errorOutputs);
 	expect(code).toBe(0);
 	expect([emulator.deleteCount('doc_err_ok'), emulator.deleteCount('doc_err_ok2'), emulator.deleteCount('doc_reg_ok')]).toEqual([1, 1, 1]);
 	const docIdOf = (json: Record<string, unknown>) => json.documentId ?? (json.details as { docId?: string } | undefined)?.docId;
@@ -57,5 +51,5 @@ test(name, async () => {
 });
 
 test('the webhook secret is not in stored executions, the database files or any n8n output', () => {
-	expectNoSecretStored(topic, { executions: 1, marker: 'doc_err_ok' });
+	expectNoSecretStored(topic(), { executions: 1, marker: 'doc_err_ok' });
 });

@@ -2,17 +2,11 @@
 import { nodeOutput } from './support/run-data';
 import { expectNoSecretStored } from './support/secrets';
 import { suiteEnvironment } from './support/suite';
-import { REJECTS_DOC_BAD_REQUEST, openTopic, type Topic } from './support/topic';
+import { REJECTS_DOC_BAD_REQUEST, topicOfThisFile } from './support/topic';
 import { IDS } from './support/workflows';
 
 const { major } = suiteEnvironment();
-let topic: Topic;
-
-beforeAll(async () => {
-	topic = await openTopic('examples', ['doc_b1', 'doc_b2', 'doc_a1'], REJECTS_DOC_BAD_REQUEST);
-});
-
-afterAll(async () => await topic.close());
+const topic = topicOfThisFile('examples', ['doc_b1', 'doc_b2', 'doc_a1'], REJECTS_DOC_BAD_REQUEST);
 
 const bulkName =
 	major === 1
@@ -20,8 +14,8 @@ const bulkName =
 		: 'example bulk-delete-with-report: deletes documents and reports failures (error output)';
 
 test(bulkName, async () => {
-	const { emulator, setup } = topic;
-	const { code, run } = await topic.execute(IDS.bulk);
+	const { emulator, setup } = topic();
+	const { code, run } = await topic().execute(IDS.bulk);
 	expect(code).toBe(0);
 	const deleted = nodeOutput(run, 'Deleted');
 	expect([emulator.deleteCount('doc_b1'), emulator.deleteCount('doc_b2')]).toEqual([1, 1]);
@@ -50,16 +44,16 @@ test(bulkName, async () => {
 	expect(failures.every((failure) => typeof failure.error === 'string' && failure.error.length > 0)).toBe(true);
 	expect(emulator.hasDocument(setup.webhookId, 'doc_b1') || emulator.hasDocument(setup.webhookId, 'doc_b2')).toBe(false);
 	// 400 is not retried.
-	expect(topic.requestsFor('doc_bad_request')).toHaveLength(1);
+	expect(topic().requestsFor('doc_bad_request')).toHaveLength(1);
 });
 
 test('example delete-after-processing: the document.ready callback deletes documentId (replayed)', async () => {
-	const { code, run } = await topic.execute(IDS.callback);
+	const { code, run } = await topic().execute(IDS.callback);
 	expect(code).toBe(0);
 	expect(nodeOutput(run, 'Delete document').map((item) => [item.json.documentId, item.json.deleted])).toEqual([['doc_a1', true]]);
-	expect(topic.emulator.deleteCount('doc_a1')).toBe(1);
+	expect(topic().emulator.deleteCount('doc_a1')).toBe(1);
 });
 
 test('the webhook secret is not in stored executions, the database files or any n8n output', () => {
-	expectNoSecretStored(topic, { executions: 2, marker: 'doc_b1' });
+	expectNoSecretStored(topic(), { executions: 2, marker: 'doc_b1' });
 });

@@ -4,19 +4,13 @@ import { join } from 'node:path';
 
 import { PACKAGE_NAME } from '../../testkit/repo';
 import { expectNoSecretStored } from './support/secrets';
-import { openTopic, type Topic } from './support/topic';
+import { topicOfThisFile } from './support/topic';
 import { IDS } from './support/workflows';
 
-let topic: Topic;
-
-beforeAll(async () => {
-	topic = await openTopic('install', []);
-});
-
-afterAll(async () => await topic.close());
+const topic = topicOfThisFile('install', []);
 
 test('install the packed package as a community node and import credentials and workflows', () => {
-	const { instance, setup } = topic;
+	const { instance, setup } = topic();
 	expect(existsSync(join(instance.userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME, 'dist'))).toBe(true);
 	const workflowIds = Object.entries(IDS)
 		.filter(([key]) => !key.startsWith('cred'))
@@ -30,5 +24,5 @@ test('install the packed package as a community node and import credentials and 
 });
 
 test('the webhook secret is not in the database files or any n8n output of the installation', () => {
-	expectNoSecretStored(topic, { executions: 0, marker: IDS.credOk });
+	expectNoSecretStored(topic(), { executions: 0, marker: IDS.credOk });
 });

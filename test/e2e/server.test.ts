@@ -8,7 +8,7 @@ import { httpRequest, type HttpReply } from '../../testkit/http';
 import { tail } from './support/instance';
 import { expectNoSecretStored } from './support/secrets';
 import { suiteEnvironment } from './support/suite';
-import { openTopic, type Topic } from './support/topic';
+import { topicOfThisFile } from './support/topic';
 import { IDS, NODE_TYPE, TOOL_TYPE, exampleFiles, readExample, webhookPathOf } from './support/workflows';
 
 interface NodeTypeInfo {
@@ -20,24 +20,19 @@ interface NodeTypeInfo {
 }
 
 const { major } = suiteEnvironment();
-let topic: Topic;
+const topic = topicOfThisFile('server', ['doc_w1', 'doc_w2']);
 const browserId = `e2e-${randomBytes(6).toString('hex')}`;
 let cookie = '';
 let types: NodeTypeInfo[] = [];
 
-beforeAll(async () => {
-	topic = await openTopic('server', ['doc_w1', 'doc_w2']);
-	await topic.instance.activate(IDS.webhook);
-});
-
-afterAll(async () => await topic.close());
+beforeAll(async () => await topic().instance.activate(IDS.webhook));
 
 function rest(method: 'GET' | 'POST', route: string, body?: unknown): Promise<HttpReply> {
-	return httpRequest(`${topic.instance.baseUrl}${route}`, { method, body, headers: { 'browser-id': browserId, ...(cookie ? { cookie } : {}) } });
+	return httpRequest(`${topic().instance.baseUrl}${route}`, { method, body, headers: { 'browser-id': browserId, ...(cookie ? { cookie } : {}) } });
 }
 
 test('n8n server starts with the package installed', async () => {
-	const server = await topic.instance.startServer();
+	const server = await topic().instance.startServer();
 	expect({ loadErrors: /Failed to load|is already loaded|Unrecognized/i.test(server.logs()), log: tail(server.logs(), 1500) }).toMatchObject({ loadErrors: false });
 });
 
@@ -90,8 +85,8 @@ test('the examples only use node types and versions this n8n has', () => {
 });
 
 test('example delete-after-processing: a POST to its webhook deletes the document', async () => {
-	const { emulator, setup } = topic;
-	const url = `${topic.instance.baseUrl}/webhook/${webhookPathOf()}`;
+	const { emulator, setup } = topic();
+	const url = `${topic().instance.baseUrl}/webhook/${webhookPathOf()}`;
 	const ignored = await httpRequest(url, { body: { event: 'document.failed', documentId: 'doc_w2' } });
 	expect({ status: ignored.status, text: ignored.text.slice(0, 200) }).toMatchObject({ status: 200 });
 	const ready = await httpRequest(url, { body: { event: 'document.ready', documentId: 'doc_w1' } });
@@ -109,7 +104,7 @@ const credentialTestName =
 		: 'credential test (REST): right secret passes, wrong secret and unknown webhook fail';
 
 test(credentialTestName, async () => {
-	const { emulator, setup } = topic;
+	const { emulator, setup } = topic();
 	const baseUrl = `http://127.0.0.1:${setup.emulatorPort}`;
 	const testCredential = async (data: Record<string, string>) => {
 		const response = await rest('POST', '/rest/credentials/test', { credentials: { id: IDS.credOk, name: '1Flow e2e', type: 'oneFlowApi', data } });
@@ -141,6 +136,6 @@ test('the AI agent example is stored with the 1Flow tool', async () => {
 });
 
 test('the webhook secret is not in stored executions, the database files or any n8n output', async () => {
-	await topic.instance.stopServer();
-	expectNoSecretStored(topic, { executions: 2, marker: 'doc_w1' });
+	await topic().instance.stopServer();
+	expectNoSecretStored(topic(), { executions: 2, marker: 'doc_w1' });
 });

@@ -1,21 +1,15 @@
 /** With On Error "stop" (n8n's default), a failing delete stops the workflow with a message that says what to do. */
 import { nodeRan } from './support/run-data';
 import { expectNoSecretStored } from './support/secrets';
-import { REJECTS_DOC_BAD_REQUEST, openTopic, type Topic } from './support/topic';
+import { REJECTS_DOC_BAD_REQUEST, topicOfThisFile } from './support/topic';
 import { IDS } from './support/workflows';
 
-let topic: Topic;
-
-beforeAll(async () => {
-	topic = await openTopic('stop-on-error', ['doc_s1', 'doc_bad_request'], REJECTS_DOC_BAD_REQUEST);
-});
-
-afterAll(async () => await topic.close());
+const topic = topicOfThisFile('stop-on-error', ['doc_s1', 'doc_bad_request'], REJECTS_DOC_BAD_REQUEST);
 
 async function stopCase({ id, docId, httpCode, pattern, requests }: { id: string; docId: string; httpCode?: number; pattern: RegExp; requests: number }) {
-	const { emulator, setup } = topic;
+	const { emulator, setup } = topic();
 	const before = emulator.requests.length;
-	const { code, run, output } = await topic.execute(id);
+	const { code, run, output } = await topic().execute(id);
 	expect(code).toBe(1);
 	const error = (run.data.resultData.error ?? {}) as { message?: string; description?: string; httpCode?: unknown };
 	expect(error.message).toMatch(pattern);
@@ -38,8 +32,8 @@ test('400 from 1Flow stops the workflow with a clear message', async () => {
 
 test('401 (wrong webhook secret) stops the workflow with a clear message', async () => {
 	await stopCase({ id: IDS.stop401, docId: 'doc_s1', httpCode: 401, pattern: /secret/i, requests: 1 });
-	expect(topic.requestsFor('doc_s1').every((request) => request.hadAuthorization)).toBe(true);
-	expect(topic.emulator.hasDocument(topic.setup.webhookId, 'doc_s1')).toBe(true);
+	expect(topic().requestsFor('doc_s1').every((request) => request.hadAuthorization)).toBe(true);
+	expect(topic().emulator.hasDocument(topic().setup.webhookId, 'doc_s1')).toBe(true);
 });
 
 test('404 (unknown document) stops the workflow with a clear message', async () => {
@@ -51,5 +45,5 @@ test('an empty document ID stops the workflow before any request', async () => {
 });
 
 test('the webhook secret is not in stored executions, the database files or any n8n output', () => {
-	expectNoSecretStored(topic, { executions: 4, marker: 'doc_bad_request' });
+	expectNoSecretStored(topic(), { executions: 4, marker: 'doc_bad_request' });
 });

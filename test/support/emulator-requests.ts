@@ -33,7 +33,7 @@ export function deleteUrl(emulator: OneFlowEmulator, webhookId: string): string 
 	return `${emulator.baseUrl}/api/webhook/${encodeURIComponent(webhookId)}/document/delete`;
 }
 
-export interface TimedReply extends HttpReply {
+interface TimedReply extends HttpReply {
 	ms: number;
 }
 

@@ -72,7 +72,7 @@ export async function runOneFlow(
 }
 
 /** The secret must not appear anywhere a user, an agent or a log reader could see it. */
-export function expectNoSecret(result: RunNodeResult): void {
+function expectNoSecret(result: RunNodeResult): void {
 	const error = result.error as (Error & { description?: unknown }) | undefined;
 	const places: Record<string, string> = {
 		'error message': String(error?.message),

@@ -11,7 +11,7 @@ export interface WebhookConfig {
 }
 
 /** One document of a webhook. Its state (status, file, extraction) will live here. */
-export interface StoredDocument {
+interface StoredDocument {
 	id: string;
 }
 

@@ -28,7 +28,7 @@ function handOn(name: string, displayName: string, description: string): INodeTy
 }
 
 /** Receives every error thrown by the `execute` of the node under test, unchanged. */
-export type ThrownErrorSink = (error: unknown) => void;
+type ThrownErrorSink = (error: unknown) => void;
 
 /**
  * The loaded package's node types plus the helpers: `Input`, which the harness puts on the

@@ -16,7 +16,7 @@ import { HarnessCredentialsHelper, storedFields, type CredentialData } from './c
 import { loadPackage } from './package';
 import { REPO_ROOT } from '../repo';
 
-export interface CredentialTestResult {
+interface CredentialTestResult {
 	status: 'OK' | 'Error';
 	message: string;
 }

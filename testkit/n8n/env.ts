@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 
 import type { N8nMajor } from './install';
 
-export interface N8nEnvOptions {
+interface N8nEnvOptions {
 	major: N8nMajor;
 	/** Becomes N8N_USER_FOLDER: n8n keeps its data in `<userFolder>/.n8n`. */
 	userFolder: string;

@@ -13,10 +13,10 @@ import { dirname, join } from 'node:path';
 export type N8nMajor = 1 | 2;
 
 /**
- * Pinned versions: 2.41.1 is the 2.x release the project tests (2.41.3, npm's "latest" when
- * this was pinned, depends on an @n8n/agents version that was never published, so it does
- * not install); 1.123.81 is the newest 1.123.x and runs on Node 20.19-24.
- * Override with N8N_E2E_VERSION_2 / N8N_E2E_VERSION_1.
+ * Pinned versions. 2.41.1 is the 2.x release the project pins and tests: n8n 2.41.3 (npm's
+ * "latest" when this was pinned) declares @n8n/agents 0.26.2, a version the npm registry did
+ * not list then, so it cannot be installed. 1.123.81 is the newest 1.123.x and runs on Node
+ * 20.19-24. Override with N8N_E2E_VERSION_2 / N8N_E2E_VERSION_1.
  */
 const PINNED: Record<N8nMajor, string> = {
 	2: process.env.N8N_E2E_VERSION_2 || '2.41.1',
@@ -24,9 +24,10 @@ const PINNED: Record<N8nMajor, string> = {
 };
 
 /**
- * npm overrides per major line. n8n-nodes-base 1.x depends on xlsx through a tarball URL on
- * cdn.sheetjs.com, outside the npm registry; 0.18.5, the last xlsx published to the registry,
- * replaces it (only the Spreadsheet and Extract From File nodes use it).
+ * npm overrides per major line. n8n-nodes-base 1.x declares xlsx as a tarball URL on
+ * cdn.sheetjs.com (xlsx 0.20.2) instead of a registry version; the override takes 0.18.5, the
+ * newest xlsx on the npm registry, so that installing n8n needs nothing but the registry
+ * (xlsx only matters to the Spreadsheet File and Extract From File nodes).
  */
 const OVERRIDES: Record<N8nMajor, Record<string, string>> = { 1: { xlsx: '0.18.5' }, 2: {} };
 

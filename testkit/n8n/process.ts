@@ -63,7 +63,7 @@ export interface N8nServer {
 	stop(): Promise<void>;
 }
 
-export interface StartOptions {
+interface StartOptions {
 	env: NodeJS.ProcessEnv;
 	/** Stream n8n's output to this process (dev) instead of keeping it. */
 	inheritOutput?: boolean;

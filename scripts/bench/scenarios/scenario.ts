@@ -3,14 +3,14 @@ import type { EmulatorHandle } from '../emulator';
 import type { Options } from '../options';
 import type { Table } from '../table';
 
-export interface ScenarioContext {
+interface ScenarioContext {
 	emulator: EmulatorHandle;
 	options: Options;
 	/** Folder of the JSON result, for files a scenario writes (CPU profiles). */
 	resultsDir: string;
 }
 
-export interface ScenarioResult {
+interface ScenarioResult {
 	tables: Table[];
 	/** Written under the scenario's name into the JSON result. */
 	data: unknown;

@@ -7,7 +7,7 @@ import type { OneFlowCredentialData } from '../../support/one-flow-node';
 /** A webhook whose secret was changed in 1Flow: the node's is answered 401. */
 export const ROTATED_WEBHOOK_ID = 'wh_rotated';
 
-export type ErrorClass = typeof NodeApiError | typeof NodeOperationError;
+type ErrorClass = typeof NodeApiError | typeof NodeOperationError;
 
 export interface Row {
 	name: string;

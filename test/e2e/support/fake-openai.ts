@@ -14,7 +14,7 @@ interface ChatMessage {
 	tool_calls?: Array<{ id: string; type: 'function'; function: { name: string; arguments: string } }>;
 }
 
-export interface ChatRequest {
+interface ChatRequest {
 	model?: string;
 	stream?: boolean;
 	stream_options?: { include_usage?: boolean };

@@ -27,8 +27,24 @@ export interface Topic {
 	close(): Promise<void>;
 }
 
+/**
+ * The topic of the calling test file, opened before its tests and closed after them; call
+ * the returned function inside tests.
+ */
+export function topicOfThisFile(name: string, documents: string[], faults?: FaultConfig): () => Topic {
+	let topic: Topic | undefined;
+	beforeAll(async () => {
+		topic = await openTopic(name, documents, faults);
+	});
+	afterAll(async () => await topic?.close());
+	return () => {
+		if (topic === undefined) throw new Error(`topic ${name} did not open`);
+		return topic;
+	};
+}
+
 /** Opens a topic whose emulator holds `documents` for the suite's webhook. */
-export async function openTopic(name: string, documents: string[], faults?: FaultConfig): Promise<Topic> {
+async function openTopic(name: string, documents: string[], faults?: FaultConfig): Promise<Topic> {
 	const setup = readSuiteSetup();
 	const userFolder = join(setup.workDir, name);
 	cpSync(setup.templateFolder, userFolder, { recursive: true });

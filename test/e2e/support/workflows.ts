@@ -7,7 +7,7 @@ import { join } from 'node:path';
 
 import { REPO_ROOT } from '../../../testkit/repo';
 
-export const EXAMPLES_DIR = join(REPO_ROOT, 'examples');
+const EXAMPLES_DIR = join(REPO_ROOT, 'examples');
 const FIXTURES_DIR = join(REPO_ROOT, 'test', 'e2e', 'workflows');
 
 export const NODE_TYPE = 'n8n-nodes-1flow.oneFlow';
