@@ -4,7 +4,8 @@
  * logged secret, binary input) is what the real node is built never to do. It is shaped
  * like the real one: package.json with an "n8n" section, a compiled node `oneFlow` that
  * deletes through 1Flow's API, and a credential `oneFlowApi` whose generic `authenticate`
- * puts the webhook secret into the Authorization header, with a declarative test.
+ * puts the webhook secret into the Authorization header, with a declarative test; plus a
+ * trigger `oneFlowTrigger` for signed callbacks with its credential `oneFlowCallbackApi`.
  */
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -128,6 +129,58 @@ class OneFlowApi {
 module.exports = { OneFlowApi };
 `;
 
+/** A trigger for 1Flow's signed callbacks: HMAC-SHA256 (hex) of the raw body in X-Webhook-Signature. */
+const TRIGGER_JS = String.raw`'use strict';
+const { createHmac } = require('node:crypto');
+const { NodeConnectionTypes } = require('n8n-workflow');
+
+class OneFlowTrigger {
+	constructor() {
+		this.description = {
+			displayName: '1Flow Trigger',
+			name: 'oneFlowTrigger',
+			group: ['trigger'],
+			version: 1,
+			description: 'Fixture trigger for the engine harness',
+			defaults: { name: '1Flow Trigger' },
+			inputs: [],
+			outputs: [NodeConnectionTypes.Main],
+			credentials: [{ name: 'oneFlowCallbackApi', required: true }],
+			webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: '1flow' }],
+			properties: [],
+		};
+	}
+
+	async webhook() {
+		const { signingSecret } = await this.getCredentials('oneFlowCallbackApi');
+		const request = this.getRequestObject();
+		const expected = createHmac('sha256', signingSecret).update(request.rawBody).digest('hex');
+		if (request.headers['x-webhook-signature'] !== expected) {
+			this.getResponseObject().writeHead(401).end('invalid signature');
+			return { noWebhookResponse: true };
+		}
+		return { workflowData: [[{ json: this.getBodyData() }]] };
+	}
+}
+
+module.exports = { OneFlowTrigger };
+`;
+
+const CALLBACK_CREDENTIAL_JS = String.raw`'use strict';
+
+class OneFlowCallbackApi {
+	constructor() {
+		this.name = 'oneFlowCallbackApi';
+		this.displayName = '1Flow Callback (fixture)';
+		this.properties = [
+			{ displayName: 'Signing Secret', name: 'signingSecret', type: 'string', typeOptions: { password: true }, default: '' },
+		];
+	}
+}
+
+module.exports = { OneFlowCallbackApi };
+`;
+
 export interface FixturePackage {
 	dir: string;
 	remove(): void;
@@ -150,8 +203,8 @@ export function createFixturePackage(): FixturePackage {
 				n8n: {
 					n8nNodesApiVersion: 1,
 					strict: true,
-					credentials: ['dist/credentials/OneFlowApi.credentials.js'],
-					nodes: ['dist/nodes/OneFlow/OneFlow.node.js'],
+					credentials: ['dist/credentials/OneFlowApi.credentials.js', 'dist/credentials/OneFlowCallbackApi.credentials.js'],
+					nodes: ['dist/nodes/OneFlow/OneFlow.node.js', 'dist/nodes/OneFlowTrigger/OneFlowTrigger.node.js'],
 				},
 				peerDependencies: { 'n8n-workflow': '*' },
 			},
@@ -165,6 +218,8 @@ export function createFixturePackage(): FixturePackage {
 		JSON.stringify({ node: 'n8n-nodes-1flow-fixture.oneFlow', resources: {}, categories: [] }),
 	);
 	write('dist/credentials/OneFlowApi.credentials.js', CREDENTIAL_JS);
+	write('dist/nodes/OneFlowTrigger/OneFlowTrigger.node.js', TRIGGER_JS);
+	write('dist/credentials/OneFlowCallbackApi.credentials.js', CALLBACK_CREDENTIAL_JS);
 	mkdirSync(join(dir, 'node_modules'), { recursive: true });
 	symlinkSync(
 		join(REPO_ROOT, 'node_modules', 'n8n-workflow'),

@@ -1,11 +1,14 @@
 /**
  * The engine harness itself, with a fixture package (./fixture) against the emulator: that
- * it shows what n8n's engine does with a node's items, errors, logs and binary input.
+ * it shows what n8n's engine does with a node's items, errors, logs and binary input, and
+ * what a trigger's webhook receives and answers.
  */
+import { createHmac } from 'node:crypto';
+
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { OneFlowEmulator } from '../../testkit/emulator';
-import { runNode, testCredential, type CredentialData, type RunNodeOptions } from '../../testkit/engine';
+import { runNode, runWebhook, testCredential, type CredentialData, type RunNodeOptions } from '../../testkit/engine';
 import { waitFor } from '../support/wait';
 import { createFixturePackage, type FixturePackage } from './fixture';
 
@@ -306,5 +309,33 @@ describe('testCredential', () => {
 
 	it('reports an unreachable host by its error code', async () => {
 		expect(await test({ baseUrl: 'http://127.0.0.1:1' })).toEqual({ status: 'Error', message: 'ECONNREFUSED' });
+	});
+});
+
+describe('runWebhook', () => {
+	const SIGNING_SECRET = 'fixture-signing-secret';
+	const body = { event: 'document.ready', documentId: 'doc_1' };
+	const call = (signature: string) =>
+		runWebhook({
+			node: 'oneFlowTrigger',
+			packageDir: fixture.dir,
+			credentials: { oneFlowCallbackApi: { signingSecret: SIGNING_SECRET } },
+			parameters: {},
+			request: { body: JSON.stringify(body), headers: { 'content-type': 'application/json', 'x-webhook-signature': signature } },
+		});
+
+	it('hands a correctly signed call to the workflow, the raw body as signed', async () => {
+		const signature = createHmac('sha256', SIGNING_SECRET).update(JSON.stringify(body)).digest('hex');
+		const result = await call(signature);
+		expect(result.error).toBeUndefined();
+		expect([result.reply.status, result.reply.json]).toEqual([200, { message: 'Workflow was started' }]);
+		expect(result.workflowData).toEqual([[{ json: body }]]);
+	});
+
+	it('lets the node refuse a call through the response object, starting nothing', async () => {
+		const result = await call('0'.repeat(64));
+		expect([result.reply.status, result.reply.text]).toEqual([401, 'invalid signature']);
+		expect(result.workflowData).toBeUndefined();
+		expect(result.logs.join('\n')).not.toContain(SIGNING_SECRET);
 	});
 });

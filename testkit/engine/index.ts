@@ -3,4 +3,5 @@ export { runNode, type InputItem, type OnErrorSetting, type RunNodeOptions } fro
 export type { CredentialData } from './credentials-helper';
 export type { RunNodeResult } from './run-result';
 export { testCredential } from './test-credential';
+export { runWebhook } from './run-webhook';
 export { HarnessCredentialsHelper } from './credentials-helper';

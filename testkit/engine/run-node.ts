@@ -16,15 +16,13 @@ import { logMark, logTextSince } from './logging';
 import { randomUUID } from 'node:crypto';
 
 import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
-import { NodeConnectionTypes, NodeHelpers, Workflow, createRunExecutionData } from 'n8n-workflow';
+import { NodeConnectionTypes, Workflow, createRunExecutionData } from 'n8n-workflow';
 import type { IConnections, IDataObject, INode, INodeExecutionData, IRun, IWorkflowBase } from 'n8n-workflow';
 
 import { WORKFLOW_ID, additionalData } from './additional-data';
 import { storeBinaries, useBinaryDataMode, type BinaryDataMode, type BinaryInput } from './binary-data';
-import { HarnessCredentialsHelper, storedFields, type CredentialData } from './credentials-helper';
-import { HarnessNodeTypes, INPUT_NODE_TYPE, PASS_THROUGH_NODE_TYPE } from './node-types';
-import { loadPackage } from './package';
-import { REPO_ROOT } from '../repo';
+import { INPUT_NODE_TYPE, PASS_THROUGH_NODE_TYPE } from './node-types';
+import { nodeUnderTest, workflowNode, type NodeSetup } from './node-under-test';
 import { collectResult, type RunNodeResult } from './run-result';
 
 export type OnErrorSetting = 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
@@ -35,17 +33,7 @@ export interface InputItem {
 	binary?: Record<string, BinaryInput>;
 }
 
-export interface RunNodeOptions {
-	/** The node's name inside the package (`description.name`), e.g. `oneFlow`. */
-	node: string;
-	/** Folder with the package.json whose "n8n" section names the built node (default: this repo). */
-	packageDir?: string;
-	/** Default: the node's newest version. */
-	typeVersion?: number;
-	/** Credentials by credential type name, stored and selected on the node as a user would. */
-	credentials?: Record<string, CredentialData>;
-	/** The node's parameters (resource, operation, ...); defaults are filled in by n8n. */
-	parameters: Record<string, unknown>;
+export interface RunNodeOptions extends NodeSetup {
 	/** The input items; the engine gives them `pairedItem: { item: index }`. */
 	items: InputItem[];
 	/** The node's "On Error" setting; left unset means n8n's default (stop the workflow). */
@@ -61,29 +49,12 @@ export interface RunNodeOptions {
 const AFTER_SUCCESS = 'After Success';
 const AFTER_ERROR = 'After Error';
 
-function workflowNode(name: string, type: string, typeVersion: number, x: number, y = 0): INode {
-	return { id: randomUUID(), name, type, typeVersion, position: [x, y], parameters: {} };
-}
-
 /** Runs a node of the package in WorkflowExecute with the given items and settings. */
 export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	const mark = logMark();
-	const loader = await loadPackage(options.packageDir ?? REPO_ROOT);
-	const nodeType = `${loader.packageName}.${options.node}`;
-	const thrown: unknown[] = [];
-	const nodeTypes = new HarnessNodeTypes(loader, nodeType, (error) => thrown.push(error));
-	const description = NodeHelpers.getVersionedNodeType(nodeTypes.getByName(nodeType)).description;
-	const newest = Array.isArray(description.version) ? Math.max(...description.version) : description.version;
-	const credentialsHelper = new HarnessCredentialsHelper((name) => loader.getCredential(name).type);
-
-	const input = workflowNode('Input', INPUT_NODE_TYPE, 1, 0);
-	const underTest = workflowNode(description.defaults.name ?? description.displayName, nodeType, options.typeVersion ?? newest, 220);
-	underTest.parameters = structuredClone(options.parameters) as INode['parameters'];
+	const { node: underTest, nodeTypes, credentialsHelper, thrown } = await nodeUnderTest(options);
 	if (options.onError !== undefined) underTest.onError = options.onError;
-	for (const [type, fields] of Object.entries(options.credentials ?? {})) {
-		underTest.credentials ??= {};
-		underTest.credentials[type] = credentialsHelper.addCredential({ id: `harness-${type}`, name: `${type} account`, type, data: storedFields(fields) });
-	}
+	const input = workflowNode('Input', INPUT_NODE_TYPE, 1, 0);
 
 	const nodes: INode[] = [input, underTest];
 	const connections: IConnections = {
