@@ -31,7 +31,7 @@ const PINNED: Record<N8nMajor, string> = {
  */
 const OVERRIDES: Record<N8nMajor, Record<string, string>> = { 1: { xlsx: '0.18.5' }, 2: {} };
 
-/** Written last by an install, so that a half-finished one is never taken for a finished one. */
+/** Written last by an install, so that a half-finished one is never taken for a finished one (the name existing caches carry). */
 const MARKER = '.n8n-app-installed';
 
 export interface N8nApp {

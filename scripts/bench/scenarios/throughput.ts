@@ -50,7 +50,7 @@ export const throughput: Scenario = async ({ emulator, options }) => {
 			verdict(pass),
 		]),
 		notes: [
-			'wall = runOneFlowNode() call (engine + node); request span = first request in to last answer out, as the emulator saw it.',
+			'wall = runNode() call (engine + node); request span = first request in to last answer out, as the emulator saw it.',
 			'node CPU = CPU of the benchmark process per request (engine + node + n8n request helper); CPU busy = that CPU / wall: near 100% the single event loop is the bottleneck.',
 			'undici ratio = raw undici keep-alive Pool at the same concurrency against the same emulator: what the emulator\'s timers allow.',
 		],
