@@ -37,13 +37,14 @@ function runSuite(major: N8nMajor, tarball: string, workDir: string): Counts {
 
 function main(): number {
 	const { values } = parseArgs({ options: { ...N8N_OPTION, keep: { type: 'boolean', default: false } } });
+	const majors = n8nMajors(values.n8n);
 	const started = Date.now();
 	const workDir = mkdtempSync(join(tmpdir(), 'n8n-nodes-1flow-e2e-'));
 	const tarball = packPackage(workDir);
 	log(`Packed ${basename(tarball)} (${Math.round(statSync(tarball).size / 1024)} KiB)`);
 
 	const total: Counts = { passed: 0, failed: 0 };
-	for (const major of n8nMajors(values.n8n)) {
+	for (const major of majors) {
 		const installStarted = Date.now();
 		const app = ensureN8n(major);
 		const installMs = Date.now() - installStarted;
