@@ -1,5 +1,5 @@
 // n8n's community-node rules for the package code and package.json (the same rule sets the
-// n8n node CLI and the verified-node scanner apply), plain TypeScript rules for tests and tools.
+// n8n node CLI and the verified-node scanner apply), plain TypeScript rules for testkit/, tests and scripts.
 import js from '@eslint/js';
 import globals from 'globals';
 import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';

@@ -12,8 +12,9 @@ import { parseArgs } from 'node:util';
 
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { DEMO_WEBHOOK, OneFlowEmulator } from '../test/emulator/server';
-import { findPackageRoot, runOneFlowNode, type OnErrorSetting, type OneFlowCredentialData } from '../test/engine/harness';
+import { DEMO_WEBHOOK, OneFlowEmulator } from '../testkit/emulator';
+import { runNode, type CredentialData, type OnErrorSetting } from '../testkit/engine';
+import { REPO_ROOT } from '../testkit/repo';
 
 interface WorkflowNode {
 	name: string;
@@ -28,7 +29,7 @@ interface Workflow {
 	pinData: Record<string, Array<{ json: Record<string, unknown> }>>;
 }
 
-const EXAMPLE = join(findPackageRoot(), 'examples', 'demo-bulk-delete.json');
+const EXAMPLE = join(REPO_ROOT, 'examples', 'demo-bulk-delete.json');
 
 function loadExample(): { workflow: Workflow; node: WorkflowNode; items: Array<Record<string, unknown>> } {
 	const workflow = JSON.parse(readFileSync(EXAMPLE, 'utf8')) as Workflow;
@@ -89,7 +90,7 @@ async function main(): Promise<number> {
 	const { workflow, node, items: exampleItems } = loadExample();
 
 	let emulator: OneFlowEmulator | undefined;
-	let credentials: OneFlowCredentialData;
+	let credentials: CredentialData;
 	let items = exampleItems;
 	if (values['base-url']) {
 		if (!values['webhook-id'] || !values['doc-id']?.length) {
@@ -111,10 +112,11 @@ async function main(): Promise<number> {
 	try {
 		console.log(`Workflow "${workflow.name}": ${items.length} item(s) into "${node.name}", run by n8n's engine\n`);
 		const started = Date.now();
-		const result = await runOneFlowNode({
-			credentials,
+		const result = await runNode({
+			node: 'oneFlow',
+			credentials: { oneFlowApi: credentials },
 			parameters: node.parameters,
-			items,
+			items: items.map((json) => ({ json })),
 			onError: node.onError,
 		});
 		printTable(items, result.main, result.errorOutput);

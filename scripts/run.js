@@ -11,14 +11,26 @@ const { ROOT, log, run, node24Env, ensureDependencies, runNode } = require('./to
 
 const bin = (name) => path.join(ROOT, 'node_modules', '.bin', name);
 
+/** Compiles into a fresh folder, so that files removed or renamed in the sources leave nothing behind. */
+function compile(env, config, outDir) {
+	fs.rmSync(path.join(ROOT, outDir), { recursive: true, force: true });
+	run(bin('tsc'), ['-p', config], { cwd: ROOT, env });
+}
+
 function build(env) {
-	run(bin('tsc'), ['-p', 'tsconfig.json'], { cwd: ROOT, env });
+	compile(env, 'tsconfig.json', 'dist');
 	run(bin('gulp'), ['--silent', 'build:icons'], { cwd: ROOT, env });
 }
 
 function buildDev(env) {
 	build(env);
-	run(bin('tsc'), ['-p', 'tsconfig.dev.json'], { cwd: ROOT, env });
+	compile(env, 'tsconfig.dev.json', '.build');
+}
+
+/** Builds everything, then runs the compiled TypeScript script `scripts/<name>.ts` under Node 24. */
+function runScript(env, name, args, nodeOptions = []) {
+	buildDev(env);
+	return runNode([...nodeOptions, path.join('.build', 'scripts', `${name}.js`), ...args], env);
 }
 
 /** One plain closing line that any CI reads: "tests: N passed, N failed". */
@@ -46,14 +58,12 @@ const tasks = {
 			printTestSummary(report);
 		}
 	},
-	demo(env, args) {
-		buildDev(env);
-		return runNode([path.join('.build', 'scripts', 'demo.js'), ...args], env);
-	},
-	bench(env, args) {
-		buildDev(env);
-		return runNode(['--expose-gc', path.join('.build', 'scripts', 'bench.js'), ...args], env);
-	},
+	'test:n8n': (env, args) => runScript(env, 'test-n8n', args),
+	demo: (env, args) => runScript(env, 'demo', args),
+	dev: (env, args) => runScript(env, 'dev', args),
+	bench: (env, args) => runScript(env, 'bench/main', args, ['--expose-gc']),
+	emulator: (env, args) => runScript(env, 'emulator', args),
+	'n8n:install': (env, args) => runScript(env, 'n8n-install', args),
 };
 
 function main() {

@@ -70,6 +70,8 @@ function node24Env(extra = {}) {
 		PATH: `${binDir}${path.delimiter}${process.env.PATH}`,
 		// node-gyp builds (sqlite3 for n8n) need headers matching the Node that runs them.
 		npm_config_nodedir: path.dirname(binDir),
+		// Where the project's TypeScript tasks keep what they install (n8n): testkit/n8n reads it.
+		N8N_NODES_1FLOW_CACHE_DIR: CACHE_DIR,
 		...extra,
 	};
 }
@@ -96,4 +98,4 @@ function runNode(args, env = node24Env()) {
 	return result.status ?? 1;
 }
 
-module.exports = { ROOT, CACHE_DIR, NODE_VERSION, log, run, ensureNode24, node24Env, ensureDependencies, runNode };
+module.exports = { ROOT, log, run, node24Env, ensureDependencies, runNode };

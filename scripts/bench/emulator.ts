@@ -9,14 +9,14 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 
-import { DEMO_WEBHOOK, OneFlowEmulator, type FaultConfig } from '../../test/emulator/server';
+import { DEMO_WEBHOOK, OneFlowEmulator, type FaultConfig } from '../../testkit/emulator';
 
 export type Placement = 'child' | 'in-process';
 
 /** Serialisable part of FaultConfig (no script function). */
 export type BenchFaults = Pick<FaultConfig, 'latencyMs' | 'rateLimitPerSecond' | 'retryAfter'>;
 
-export interface PrepareRequest {
+interface PrepareRequest {
 	faults: BenchFaults;
 	/** Documents `${prefix}${i}`, i = 0 .. count-1, are added to the demo webhook. */
 	prefix: string;

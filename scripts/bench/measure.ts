@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { runOneFlowNode } from '../../test/engine/harness';
+import { runNode as runInEngine, type InputItem } from '../../testkit/engine';
 import type { ClientRun, Target } from './clients';
 import { WEBHOOK, docIdsFor, type BenchFaults, type EmulatorHandle, type EmulatorStats } from './emulator';
 
@@ -28,7 +28,7 @@ export interface RunMeasurement {
 	memory?: MemoryMeasurement;
 }
 
-export interface MemoryMeasurement {
+interface MemoryMeasurement {
 	baselineRss: number;
 	peakRss: number;
 	baselineHeapUsed: number;
@@ -80,7 +80,7 @@ class MemorySampler {
 	}
 }
 
-export function targetOf(emulator: EmulatorHandle): Target {
+function targetOf(emulator: EmulatorHandle): Target {
 	return { baseUrl: emulator.baseUrl, webhookId: WEBHOOK.id, secret: WEBHOOK.secret };
 }
 
@@ -99,7 +99,7 @@ function spanOf(stats: EmulatorStats): number | undefined {
 	return stats.lastEndedAt - stats.firstStartedAt;
 }
 
-export interface NodeRunOptions {
+interface NodeRunOptions {
 	count: number;
 	/** Unset: the node's default (5). */
 	concurrency?: number;
@@ -114,7 +114,7 @@ function countDeleted(items: INodeExecutionData[]): number {
 	return ok;
 }
 
-export interface NodeExecution {
+interface NodeExecution {
 	wallMs: number;
 	cpuMicros: number;
 	ok: number;
@@ -135,7 +135,7 @@ export async function executeNode(
 	concurrency: number | undefined,
 	memory = false,
 ): Promise<NodeExecution> {
-	let items: Array<Record<string, unknown>> | undefined = docIds.map((docId) => ({ docId }));
+	let items: InputItem[] | undefined = docIds.map((docId) => ({ json: { docId } }));
 	const parameters = {
 		resource: 'document',
 		operation: 'delete',
@@ -151,9 +151,10 @@ export async function executeNode(
 	}
 	const cpuBefore = process.cpuUsage();
 	const started = performance.now();
-	let result: Awaited<ReturnType<typeof runOneFlowNode>> | undefined = await runOneFlowNode({
+	let result: Awaited<ReturnType<typeof runInEngine>> | undefined = await runInEngine({
+		node: 'oneFlow',
 		packageDir,
-		credentials: { baseUrl, webhookId: WEBHOOK.id, webhookSecret: WEBHOOK.secret },
+		credentials: { oneFlowApi: { baseUrl, webhookId: WEBHOOK.id, webhookSecret: WEBHOOK.secret } },
 		parameters,
 		items,
 		onError: 'continueErrorOutput',
@@ -190,14 +191,14 @@ export async function executeNode(
 }
 
 /** Runs the oneFlow node in n8n's WorkflowExecute over `count` fresh documents. */
-export async function runNode(emulator: EmulatorHandle, options: NodeRunOptions): Promise<RunMeasurement> {
+export async function measureNode(emulator: EmulatorHandle, options: NodeRunOptions): Promise<RunMeasurement> {
 	const { docIds } = await prepare(emulator, options.count, options.faults, options.record);
 	const execution = await executeNode(emulator.baseUrl, docIds, options.concurrency, options.memory === true);
 	const stats = await emulator.stats();
 	return { count: options.count, ...execution, emulator: stats, requestSpanMs: spanOf(stats) };
 }
 
-export interface FreshProcessRun {
+interface FreshProcessRun {
 	count: number;
 	warmup: number;
 	concurrency: number;
@@ -208,7 +209,7 @@ export interface FreshProcessRun {
  * Runs the node in a new Node.js process (scripts/bench/scale-worker, with --expose-gc), so that
  * its RSS starts from a clean slate: warm-up run first, then the measured run.
  */
-export async function runNodeInFreshProcess(emulator: EmulatorHandle, options: FreshProcessRun): Promise<RunMeasurement> {
+export async function measureNodeInFreshProcess(emulator: EmulatorHandle, options: FreshProcessRun): Promise<RunMeasurement> {
 	const prefix = `b${++runCounter}_`;
 	await emulator.prepare({ faults: { latencyMs: 0 }, prefix, count: options.warmup + options.count, record: options.record });
 	const child = fork(join(__dirname, 'scale-worker.js'), [], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -243,7 +244,7 @@ export interface ScaleWorkerRequest {
 }
 
 /** Runs a reference client over `count` fresh documents. */
-export async function runClient(
+export async function measureClient(
 	emulator: EmulatorHandle,
 	count: number,
 	client: (target: Target, docIds: string[]) => Promise<ClientRun>,

@@ -3,7 +3,7 @@
  * the node over `${prefix}0 .. ${prefix}(warmup-1)` to warm up, then measures a run over the
  * next `count` documents, with RSS starting from this fresh process.
  */
-import '../../test/engine/env';
+import '../../testkit/engine/env';
 
 import { docIdsFor } from './emulator';
 import { executeNode, setPackageDir, type ScaleWorkerRequest } from './measure';

@@ -1,6 +1,7 @@
 /** Plain-text tables for the benchmark output. */
+import type { RunMeasurement } from './measure';
 
-export type Cell = string | number | undefined;
+type Cell = string | number | undefined;
 
 export interface Table {
 	title: string;
@@ -41,3 +42,8 @@ export const mb = (bytes: number | undefined): string | undefined =>
 
 export const times = (ratio: number | undefined): string | undefined =>
 	ratio === undefined || !Number.isFinite(ratio) ? undefined : `${ratio.toFixed(2)}×`;
+
+export const connectionsPerRequest = (run: RunMeasurement): string | undefined =>
+	run.emulator.requests > 0 ? fixed(run.emulator.connections / run.emulator.requests, 2) : undefined;
+
+export const verdict = (ok: boolean | undefined): string => (ok === undefined ? 'n/a' : ok ? 'PASS' : 'FAIL');

@@ -3,67 +3,30 @@
  * emulator: the concurrency bound, output order, cancelling, Retry-After, de-duplication,
  * lost answers and what is (not) retried.
  */
-import { randomBytes } from 'node:crypto';
-
 import { NodeApiError } from 'n8n-workflow';
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { runOneFlowNode } from '../engine/harness';
-import type { OnErrorSetting, OneFlowCredentialData, RunNodeResult } from '../engine/harness';
-import { OneFlowEmulator, demoDocIds } from '../emulator/server';
-import type { FaultAction, FaultConfig, RecordedRequest } from '../emulator/server';
+import { demoDocIds, type FaultAction, type FaultConfig, type OneFlowEmulator, type RecordedRequest } from '../../testkit/emulator';
+import type { RunNodeResult } from '../../testkit/engine';
+import { SECRET, WEBHOOK_ID, emulatorsPerTest, runOneFlow, type RunSettings } from '../support/one-flow-node';
+import { sleep, waitFor } from '../support/wait';
 
-const SECRET = `s3cr3t-${randomBytes(8).toString('hex')}`;
-const WEBHOOK_ID = 'wh_conc';
+const startEmulators = emulatorsPerTest();
 
-let emulators: OneFlowEmulator[] = [];
-
-afterEach(async () => {
-	await Promise.all(emulators.map((emulator) => emulator.stop()));
-	emulators = [];
-});
-
-async function startEmulator(documents: string[], faults?: FaultConfig, extraWebhooks: Array<{ id: string; secret: string }> = []) {
-	const emulator = new OneFlowEmulator({
+function startEmulator(documents: string[], faults?: FaultConfig, extraWebhooks: Array<{ id: string; secret: string }> = []) {
+	return startEmulators({
 		webhooks: [{ id: WEBHOOK_ID, secret: SECRET, documents }, ...extraWebhooks.map((webhook) => ({ ...webhook, documents }))],
 		faults,
 	});
-	emulators.push(emulator);
-	await emulator.start();
-	return emulator;
 }
 
-interface RunOptions {
-	docIds: string[];
-	options?: Record<string, unknown>;
-	onError?: OnErrorSetting;
-	signal?: AbortSignal;
-	credentials?: Partial<OneFlowCredentialData>;
-}
-
-async function run(emulator: OneFlowEmulator, { docIds, options, onError, signal, credentials }: RunOptions): Promise<RunNodeResult> {
-	return await runOneFlowNode({
-		credentials: { baseUrl: emulator.baseUrl, webhookId: WEBHOOK_ID, webhookSecret: SECRET, ...credentials },
-		parameters: {
-			resource: 'document',
-			operation: 'delete',
-			docId: '={{ $json.docId ?? $json.documentId }}',
-			options: { maxRetries: 3, ...options },
-		},
-		items: docIds.map((docId, row) => ({ docId, row })),
-		onError,
-		signal,
-	});
-}
-
-const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!condition()) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await sleep(5);
-	}
+/** Deletes docIds (items `{ docId, row }`) with up to 3 retries unless the options say otherwise. */
+async function run(emulator: OneFlowEmulator, { docIds, options, ...settings }: RunSettings & { docIds: string[] }): Promise<RunNodeResult> {
+	return await runOneFlow(
+		emulator,
+		docIds.map((docId, row) => ({ docId, row })),
+		{ ...settings, parameters: { docId: '={{ $json.docId ?? $json.documentId }}' }, options: { maxRetries: 3, ...options } },
+	);
 }
 
 function requestsFor(emulator: OneFlowEmulator, docId: string): RecordedRequest[] {

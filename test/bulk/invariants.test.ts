@@ -3,18 +3,13 @@
  * every kind, checking what must hold however the faults fall: one output item per input
  * item, each document deleted at most once, nothing untouched asked for or touched unasked.
  */
-import { randomBytes } from 'node:crypto';
 import { runInThisContext } from 'node:vm';
 
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { runOneFlowNode } from '../engine/harness';
-import type { RunNodeResult } from '../engine/harness';
-import { OneFlowEmulator, mulberry32 } from '../emulator/server';
-import type { RecordedRequest } from '../emulator/server';
-
-const WEBHOOK_ID = 'wh_bulk';
-const SECRET = `s3cr3t-${randomBytes(8).toString('hex')}`;
+import { OneFlowEmulator, mulberry32, type RecordedRequest } from '../../testkit/emulator';
+import type { RunNodeResult } from '../../testkit/engine';
+import { SECRET, WEBHOOK_ID, runOneFlow } from '../support/one-flow-node';
 const CONCURRENCY = 10;
 const ITEM_COUNT = 1000;
 /** Documents whose first attempt is answered 429, with the Retry-After sent. */
@@ -26,9 +21,9 @@ const RATE_LIMITED = new Map([
 	['doc_0800', '1'],
 ]);
 
-/** The real process (Jest hands each test file a copy that never sees process events). */
 const MAX_RETRIES = 10;
 
+/** The real process (Jest hands each test file a copy that never sees process events). */
 const realProcess = runInThisContext('process') as NodeJS.Process;
 
 function id(prefix: string, n: number): string {
@@ -154,15 +149,9 @@ describe('1,000 deletes under mixed faults (engine + emulator)', () => {
 		expect(unhandled).toEqual([expect.objectContaining({ message: 'canary' })]);
 		unhandled.length = 0;
 
-		result = await runOneFlowNode({
-			credentials: { baseUrl: emulator.baseUrl, webhookId: WEBHOOK_ID, webhookSecret: SECRET },
-			parameters: {
-				resource: 'document',
-				operation: 'delete',
-				docId: '={{ $json.docId ?? $json.documentId }}',
-				options: { concurrency: CONCURRENCY, maxRetries: MAX_RETRIES, timeout: 1000, treatNotFoundAsDeleted: false },
-			},
-			items: plan.items.map((item) => item.json),
+		result = await runOneFlow(emulator, plan.items.map((item) => item.json), {
+			parameters: { docId: '={{ $json.docId ?? $json.documentId }}' },
+			options: { concurrency: CONCURRENCY, maxRetries: MAX_RETRIES, timeout: 1000, treatNotFoundAsDeleted: false },
 			onError: 'continueErrorOutput',
 		});
 		// Let anything the node left behind settle before the listener is removed.

@@ -1,16 +1,17 @@
 /**
  * A throw-away community package, written to a temp folder, for testing the harness
- * without the real 1Flow node. It is shaped like the real one: package.json with an "n8n"
- * section, a compiled node `oneFlow` and a credential `oneFlowApi` whose generic
- * `authenticate` puts the webhook secret into a header, and a declarative credential test.
+ * without the real 1Flow node: what the harness must show (thrown errors, item.error, a
+ * logged secret, binary input) is what the real node is built never to do. It is shaped
+ * like the real one: package.json with an "n8n" section, a compiled node `oneFlow` that
+ * deletes through 1Flow's API, and a credential `oneFlowApi` whose generic `authenticate`
+ * puts the webhook secret into the Authorization header, with a declarative test; plus a
+ * trigger `oneFlowTrigger` for signed callbacks with its credential `oneFlowCallbackApi`.
  */
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-import { findPackageRoot } from './node-types';
-
-export const FIXTURE_SECRET_HEADER = 'x-fixture-secret';
+import { REPO_ROOT } from '../../testkit/repo';
 
 const NODE_JS = String.raw`'use strict';
 const { NodeConnectionTypes, NodeOperationError, sleep } = require('n8n-workflow');
@@ -42,6 +43,7 @@ class OneFlow {
 					],
 				},
 				{ displayName: 'Log Secret', name: 'logSecret', type: 'boolean', default: false },
+				{ displayName: 'Document ID From File', name: 'docIdFromFile', type: 'boolean', default: false },
 			],
 		};
 	}
@@ -51,7 +53,9 @@ class OneFlow {
 		const credentials = await this.getCredentials('oneFlowApi');
 		const out = [];
 		for (let i = 0; i < items.length; i++) {
-			const docId = this.getNodeParameter('docId', i);
+			const docId = this.getNodeParameter('docIdFromFile', i)
+				? (await this.helpers.getBinaryDataBuffer(i, 'data')).toString('utf8')
+				: this.getNodeParameter('docId', i);
 			const failureShape = this.getNodeParameter('failureShape', i);
 			if (this.getNodeParameter('logSecret', i)) {
 				this.logger.info('fixture leaks ' + credentials.webhookSecret);
@@ -62,7 +66,7 @@ class OneFlow {
 			try {
 				const response = await this.helpers.httpRequestWithAuthentication.call(this, 'oneFlowApi', {
 					method: 'POST',
-					url: credentials.baseUrl + '/webhook/' + encodeURIComponent(credentials.webhookId) + '/delete',
+					url: credentials.baseUrl + '/api/webhook/' + encodeURIComponent(credentials.webhookId) + '/document/delete',
 					body: { docId },
 					json: true,
 				});
@@ -106,12 +110,12 @@ class OneFlowApi {
 		];
 		this.authenticate = {
 			type: 'generic',
-			properties: { headers: { '${FIXTURE_SECRET_HEADER}': '={{$credentials.webhookSecret}}' } },
+			properties: { headers: { Authorization: '={{$credentials.webhookSecret}}' } },
 		};
 		this.test = {
 			request: {
 				baseURL: '={{$credentials.baseUrl}}',
-				url: '=/webhook/{{$credentials.webhookId}}/delete',
+				url: '=/api/webhook/{{$credentials.webhookId}}/document/delete',
 				method: 'POST',
 				body: { docId: '' },
 			},
@@ -123,6 +127,58 @@ class OneFlowApi {
 }
 
 module.exports = { OneFlowApi };
+`;
+
+/** A trigger for 1Flow's signed callbacks: HMAC-SHA256 (hex) of the raw body in X-Webhook-Signature. */
+const TRIGGER_JS = String.raw`'use strict';
+const { createHmac } = require('node:crypto');
+const { NodeConnectionTypes } = require('n8n-workflow');
+
+class OneFlowTrigger {
+	constructor() {
+		this.description = {
+			displayName: '1Flow Trigger',
+			name: 'oneFlowTrigger',
+			group: ['trigger'],
+			version: 1,
+			description: 'Fixture trigger for the engine harness',
+			defaults: { name: '1Flow Trigger' },
+			inputs: [],
+			outputs: [NodeConnectionTypes.Main],
+			credentials: [{ name: 'oneFlowCallbackApi', required: true }],
+			webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: '1flow' }],
+			properties: [],
+		};
+	}
+
+	async webhook() {
+		const { signingSecret } = await this.getCredentials('oneFlowCallbackApi');
+		const request = this.getRequestObject();
+		const expected = createHmac('sha256', signingSecret).update(request.rawBody).digest('hex');
+		if (request.headers['x-webhook-signature'] !== expected) {
+			this.getResponseObject().writeHead(401).end('invalid signature');
+			return { noWebhookResponse: true };
+		}
+		return { workflowData: [[{ json: this.getBodyData() }]] };
+	}
+}
+
+module.exports = { OneFlowTrigger };
+`;
+
+const CALLBACK_CREDENTIAL_JS = String.raw`'use strict';
+
+class OneFlowCallbackApi {
+	constructor() {
+		this.name = 'oneFlowCallbackApi';
+		this.displayName = '1Flow Callback (fixture)';
+		this.properties = [
+			{ displayName: 'Signing Secret', name: 'signingSecret', type: 'string', typeOptions: { password: true }, default: '' },
+		];
+	}
+}
+
+module.exports = { OneFlowCallbackApi };
 `;
 
 export interface FixturePackage {
@@ -147,8 +203,8 @@ export function createFixturePackage(): FixturePackage {
 				n8n: {
 					n8nNodesApiVersion: 1,
 					strict: true,
-					credentials: ['dist/credentials/OneFlowApi.credentials.js'],
-					nodes: ['dist/nodes/OneFlow/OneFlow.node.js'],
+					credentials: ['dist/credentials/OneFlowApi.credentials.js', 'dist/credentials/OneFlowCallbackApi.credentials.js'],
+					nodes: ['dist/nodes/OneFlow/OneFlow.node.js', 'dist/nodes/OneFlowTrigger/OneFlowTrigger.node.js'],
 				},
 				peerDependencies: { 'n8n-workflow': '*' },
 			},
@@ -162,9 +218,11 @@ export function createFixturePackage(): FixturePackage {
 		JSON.stringify({ node: 'n8n-nodes-1flow-fixture.oneFlow', resources: {}, categories: [] }),
 	);
 	write('dist/credentials/OneFlowApi.credentials.js', CREDENTIAL_JS);
+	write('dist/nodes/OneFlowTrigger/OneFlowTrigger.node.js', TRIGGER_JS);
+	write('dist/credentials/OneFlowCallbackApi.credentials.js', CALLBACK_CREDENTIAL_JS);
 	mkdirSync(join(dir, 'node_modules'), { recursive: true });
 	symlinkSync(
-		join(findPackageRoot(), 'node_modules', 'n8n-workflow'),
+		join(REPO_ROOT, 'node_modules', 'n8n-workflow'),
 		join(dir, 'node_modules', 'n8n-workflow'),
 		'dir',
 	);

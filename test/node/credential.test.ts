@@ -1,29 +1,28 @@
 /** The credential's Test button, run the way n8n runs a declarative credential test. */
-import { OneFlowEmulator } from '../emulator/server';
-import { testOneFlowCredential, type OneFlowCredentialData } from '../engine/harness';
+import type { OneFlowEmulator } from '../../testkit/emulator';
+import { testCredential } from '../../testkit/engine';
+import { SECRET, WEBHOOK_ID, credentials, emulatorsPerTest, type OneFlowCredentialData } from '../support/one-flow-node';
 
-const SECRET = `cred-s3cr3t-${Math.random().toString(36).slice(2)}`;
+const startEmulator = emulatorsPerTest();
 let emulator: OneFlowEmulator;
 
 beforeEach(async () => {
-	emulator = new OneFlowEmulator({ webhooks: [{ id: 'wh_test', secret: SECRET, documents: ['doc_a'] }] });
-	await emulator.start();
+	emulator = await startEmulator({ webhooks: [{ id: WEBHOOK_ID, secret: SECRET, documents: ['doc_a'] }] });
 });
-afterEach(async () => await emulator.stop());
 
 const test = async (overrides: Partial<OneFlowCredentialData>) =>
-	await testOneFlowCredential({ baseUrl: emulator.baseUrl, webhookId: 'wh_test', webhookSecret: SECRET, ...overrides });
+	await testCredential({ type: 'oneFlowApi', data: credentials(emulator, overrides) });
 
 describe('credential test', () => {
 	it('succeeds when 1Flow answers 400 to an empty docId, and deletes nothing', async () => {
 		const result = await test({});
 		expect(result.status).toBe('OK');
 		expect(emulator.requests.map((request) => [request.docId, request.status])).toEqual([['', 400]]);
-		expect(emulator.hasDocument('wh_test', 'doc_a')).toBe(true);
+		expect(emulator.hasDocument(WEBHOOK_ID, 'doc_a')).toBe(true);
 	});
 
 	it('accepts a trailing slash and surrounding spaces', async () => {
-		expect((await test({ baseUrl: `${emulator.baseUrl}/ `, webhookId: ' wh_test ' })).status).toBe('OK');
+		expect((await test({ baseUrl: `${emulator.baseUrl}/ `, webhookId: ` ${WEBHOOK_ID} ` })).status).toBe('OK');
 	});
 
 	it('reports a rejected secret', async () => {

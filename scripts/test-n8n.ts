@@ -1,0 +1,66 @@
+/**
+ * `npm run test:n8n [-- --n8n 2|1|all] [--keep]`: the end-to-end suite (test/e2e, its own jest
+ * config) in a real n8n: packs the built package, installs the pinned n8n on first use and
+ * runs the suite once per n8n major line. Prints `tests: N passed, N failed` last.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { ensureN8n, packPackage, type N8nMajor } from '../testkit/n8n';
+import { REPO_ROOT } from '../testkit/repo';
+import { N8N_OPTION, n8nMajors } from './n8n-majors';
+
+const log = (message: string) => process.stderr.write(`[1flow] ${message}\n`);
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+interface Counts {
+	passed: number;
+	failed: number;
+}
+
+/** Runs the suite against one n8n; the counts come from jest's JSON report. */
+function runSuite(major: N8nMajor, tarball: string, workDir: string): Counts {
+	const report = join(workDir, `jest-n8n-${major}.json`);
+	const jest = join(REPO_ROOT, 'node_modules', '.bin', 'jest');
+	spawnSync(jest, ['--config', 'jest.e2e.config.js', '--json', `--outputFile=${report}`], {
+		cwd: REPO_ROOT,
+		stdio: 'inherit',
+		env: { ...process.env, E2E_N8N_MAJOR: String(major), E2E_TARBALL: tarball, E2E_WORK_DIR: join(workDir, `n8n-${major}`) },
+	});
+	if (!existsSync(report)) return { passed: 0, failed: 1 };
+	const { numPassedTests, numFailedTests, numRuntimeErrorTestSuites } = JSON.parse(readFileSync(report, 'utf8')) as Record<string, number>;
+	return { passed: numPassedTests, failed: numFailedTests + numRuntimeErrorTestSuites };
+}
+
+function main(): number {
+	const { values } = parseArgs({ options: { ...N8N_OPTION, keep: { type: 'boolean', default: false } } });
+	const majors = n8nMajors(values.n8n);
+	const started = Date.now();
+	const workDir = mkdtempSync(join(tmpdir(), 'n8n-nodes-1flow-e2e-'));
+	const tarball = packPackage(workDir);
+	log(`Packed ${basename(tarball)} (${Math.round(statSync(tarball).size / 1024)} KiB)`);
+
+	const total: Counts = { passed: 0, failed: 0 };
+	for (const major of majors) {
+		const installStarted = Date.now();
+		const app = ensureN8n(major);
+		const installMs = Date.now() - installStarted;
+		log(`n8n ${app.version} under Node ${process.version}${installMs > 5000 ? `, installed in ${seconds(installMs)}` : ''}`);
+		const suiteStarted = Date.now();
+		const counts = runSuite(major, tarball, workDir);
+		log(`n8n ${app.version}: ${counts.passed} passed, ${counts.failed} failed in ${seconds(Date.now() - suiteStarted)}`);
+		total.passed += counts.passed;
+		total.failed += counts.failed;
+	}
+
+	if (values.keep || total.failed > 0) log(`Work folder kept for inspection: ${workDir}`);
+	else rmSync(workDir, { recursive: true, force: true });
+	log(`total ${seconds(Date.now() - started)}`);
+	process.stdout.write(`tests: ${total.passed} passed, ${total.failed} failed\n`);
+	return total.failed > 0 ? 1 : 0;
+}
+
+process.exitCode = main();

@@ -1,0 +1,5 @@
+/** Every endpoint the emulator serves; a new endpoint is one more module in this list. */
+import { deleteDocument } from './delete';
+import type { Route } from './route';
+
+export const ROUTES: readonly Route[] = [deleteDocument];

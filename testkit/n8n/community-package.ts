@@ -1,0 +1,51 @@
+/**
+ * This package as n8n 2.x's Community Nodes installer lays it out: the packed tarball
+ * unpacked into `<userFolder>/.n8n/nodes/node_modules/n8n-nodes-1flow`, dev/peer/optional
+ * dependencies dropped from its package.json, `npm install` (shallow, no scripts) inside it,
+ * and its version recorded in `.n8n/nodes/package.json`. Node types are then
+ * `n8n-nodes-1flow.<node>`, as in examples/.
+ */
+import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { PACKAGE_NAME, REPO_ROOT } from '../repo';
+
+function run(command: string, args: string[], options: SpawnSyncOptions): string {
+	const result = spawnSync(command, args, { encoding: 'utf8', ...options });
+	if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status ?? result.signal}):\n${String(result.stderr)}`);
+	return String(result.stdout);
+}
+
+/** `npm pack` of the built repository into `destination`; returns the tarball's path. */
+export function packPackage(destination: string): string {
+	// --ignore-scripts: prepack would build again; the callers have just built.
+	const stdout = run('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', destination], { cwd: REPO_ROOT });
+	return join(destination, stdout.trim().split('\n').pop() as string);
+}
+
+function readJson(file: string): Record<string, unknown> {
+	return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+}
+
+/** Installs (or replaces) the packed package in an n8n user folder; returns where it went. */
+export function installCommunityPackage(userFolder: string, tarball: string): string {
+	const nodesDir = join(userFolder, '.n8n', 'nodes');
+	const packageDir = join(nodesDir, 'node_modules', PACKAGE_NAME);
+	rmSync(packageDir, { recursive: true, force: true });
+	mkdirSync(packageDir, { recursive: true });
+	run('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1'], {});
+
+	const manifestPath = join(packageDir, 'package.json');
+	const manifest = readJson(manifestPath);
+	for (const key of ['devDependencies', 'peerDependencies', 'optionalDependencies']) delete manifest[key];
+	writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
+	const flags = ['--audit=false', '--fund=false', '--bin-links=false', '--install-strategy=shallow', '--ignore-scripts=true', '--package-lock=false', '--loglevel=error'];
+	run('npm', ['install', ...flags], { cwd: packageDir });
+
+	const nodesManifestPath = join(nodesDir, 'package.json');
+	const nodesManifest = existsSync(nodesManifestPath) ? readJson(nodesManifestPath) : { name: 'installed-nodes', private: true };
+	nodesManifest.dependencies = { ...(nodesManifest.dependencies as object | undefined), [PACKAGE_NAME]: manifest.version };
+	writeFileSync(nodesManifestPath, JSON.stringify(nodesManifest, null, 2));
+	return packageDir;
+}

@@ -1,0 +1,119 @@
+/**
+ * n8n as child processes: one CLI command (`import:workflow`, `execute`, ...) or the server
+ * (`n8n start`). Each runs in its own process group, because n8n starts a task runner that
+ * must end with it.
+ */
+import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { httpRequest } from '../http';
+import type { N8nApp } from './install';
+
+export interface CliResult {
+	code: number | null;
+	signal: NodeJS.Signals | null;
+	stdout: string;
+	/** stdout and stderr interleaved as they came. */
+	output: string;
+	ms: number;
+}
+
+function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+	if (pid === undefined) return;
+	try {
+		process.kill(-pid, signal);
+	} catch {
+		// already gone
+	}
+}
+
+/** Runs one n8n CLI command; never rejects for a non-zero exit. */
+export function n8nCli(app: N8nApp, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 180_000): Promise<CliResult> {
+	const started = Date.now();
+	return new Promise((resolve, reject) => {
+		const child = spawn(process.execPath, [app.binPath, ...args], { cwd: env.N8N_USER_FOLDER, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+		let stdout = '';
+		let output = '';
+		child.stdout.on('data', (chunk: Buffer) => {
+			stdout += chunk;
+			output += chunk;
+		});
+		child.stderr.on('data', (chunk: Buffer) => (output += chunk));
+		const timer = setTimeout(() => {
+			output += `\n[testkit] n8n ${args.join(' ')} timed out after ${timeoutMs} ms\n`;
+			killGroup(child.pid, 'SIGKILL');
+		}, timeoutMs);
+		child.on('error', (error) => {
+			clearTimeout(timer);
+			reject(error);
+		});
+		child.on('close', (code, signal) => {
+			clearTimeout(timer);
+			// The task runner n8n started is in the same process group: end what is left of it.
+			killGroup(child.pid, 'SIGKILL');
+			resolve({ code, signal, stdout, output, ms: Date.now() - started });
+		});
+	});
+}
+
+export interface N8nServer {
+	/** What n8n printed so far (empty when its output is inherited). */
+	logs(): string;
+	/** SIGTERM, then SIGKILL after 15 s; resolves once it exited. */
+	stop(): Promise<void>;
+}
+
+interface StartOptions {
+	env: NodeJS.ProcessEnv;
+	/** Stream n8n's output to this process (dev) instead of keeping it. */
+	inheritOutput?: boolean;
+	readyTimeoutMs?: number;
+	/** Called when n8n exits, whoever stopped it. */
+	onExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
+}
+
+/** Starts `n8n start` and resolves once its REST API answers. */
+export async function startN8n(app: N8nApp, { env, inheritOutput = false, readyTimeoutMs = 240_000, onExit }: StartOptions): Promise<N8nServer> {
+	const stdio = inheritOutput ? 'inherit' : 'pipe';
+	const child = spawn(process.execPath, [app.binPath, 'start'], { cwd: env.N8N_USER_FOLDER, env, stdio: ['ignore', stdio, stdio], detached: true });
+	let logs = '';
+	child.stdout?.on('data', (chunk: Buffer) => (logs += chunk));
+	child.stderr?.on('data', (chunk: Buffer) => (logs += chunk));
+	let exited = false;
+	const exit = new Promise<void>((resolve) => {
+		child.on('exit', (code, signal) => {
+			exited = true;
+			killGroup(child.pid, 'SIGKILL');
+			onExit?.(code, signal);
+			resolve();
+		});
+	});
+	const server: N8nServer = {
+		logs: () => logs,
+		async stop() {
+			if (exited) return;
+			killGroup(child.pid, 'SIGTERM');
+			const timer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), 15_000);
+			await exit;
+			clearTimeout(timer);
+		},
+	};
+
+	// /healthz answers as soon as the port is open; the REST routes (and webhooks) come later,
+	// once n8n has loaded its nodes. /rest/settings is among the last routes set up.
+	const settings = `http://127.0.0.1:${env.N8N_PORT}/rest/settings`;
+	const deadline = Date.now() + readyTimeoutMs;
+	for (;;) {
+		if (exited) throw new Error(`n8n exited before it was ready\n${logs.slice(-4000)}`);
+		const ready = await httpRequest(settings, { timeoutMs: 2000 }).then(
+			(reply) => reply.status === 200,
+			() => false,
+		);
+		if (ready) return server;
+		if (Date.now() > deadline) {
+			await server.stop();
+			throw new Error(`n8n did not answer ${settings} within ${readyTimeoutMs} ms\n${logs.slice(-4000)}`);
+		}
+		await sleep(500);
+	}
+}
