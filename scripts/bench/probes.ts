@@ -23,11 +23,11 @@ const N8N_AND_NODE: Probe[] = [
 /** This package's functions, in its compiled dist/. */
 const PACKAGE: Probe[] = [
 	{ label: 'credential authenticate() (dist)', functionName: 'authenticate', urlIncludes: 'dist/credentials' },
-	{ label: 'node execute() (dist)', functionName: 'execute', urlIncludes: 'dist/nodes/OneFlow/actions/document/delete.operation' },
-	{ label: 'node readDocIds (dist)', functionName: 'readDocIds', urlIncludes: 'dist/nodes' },
-	{ label: 'node deleteDocuments/worker (dist)', functionName: 'worker', urlIncludes: 'dist/nodes/OneFlow/helpers/bulk' },
-	{ label: 'node postDelete (dist)', functionName: 'postDelete', urlIncludes: 'dist/nodes' },
-	{ label: 'node interpretAttempt (dist)', functionName: 'interpretAttempt', urlIncludes: 'dist/nodes' },
+	{ label: 'node runOperation() (dist)', functionName: 'runOperation', urlIncludes: 'dist/nodes/OneFlow/helpers/run' },
+	{ label: 'node readDocId (dist)', functionName: 'readDocId', urlIncludes: 'dist/nodes' },
+	{ label: 'node runBulk/worker (dist)', functionName: 'worker', urlIncludes: 'dist/nodes/OneFlow/helpers/bulk' },
+	{ label: 'node send (dist)', functionName: 'send', urlIncludes: 'dist/nodes/OneFlow/transport' },
+	{ label: 'node readAnswer (dist)', functionName: 'readAnswer', urlIncludes: 'dist/nodes' },
 ];
 
 export const PROBES: Probe[] = [...N8N_AND_NODE, ...PACKAGE];
