@@ -27,7 +27,7 @@ export function requestOptionFields(words: { requests: string; retried: string }
 			description: words.retried,
 		},
 		{
-			displayName: 'Timeout',
+			displayName: 'Timeout (Milliseconds)',
 			name: 'timeout',
 			type: 'number',
 			typeOptions: { minValue: 1000, maxValue: 300000 },
