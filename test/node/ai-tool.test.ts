@@ -29,6 +29,6 @@ describe.each(['delete', 'get'])('Document ID of the %s operation', (operation) 
 		const node = await nodeDescription();
 		const tool = { ...node, name: `${node.name}Tool`, displayName: `${node.displayName} Tool` };
 		const docId = parametersOf(tool, { operation }).docId;
-		expect(docId).toMatch(/^=\{\{ \$fromAI\('docId', 'ID of the 1Flow document to (delete|read), exactly as the user gave it', 'string'\) \}\}$/);
+		expect(docId).toMatch(/^=\{\{ \/\*n8n-auto-generated-fromAI-override\*\/ \$fromAI\('docId', 'ID of the 1Flow document to (delete|read), exactly as the user gave it', 'string'\) \}\}$/);
 	});
 });

@@ -12,7 +12,8 @@ import { endpointUrl, send, type Session } from '../../transport';
 /**
  * The Document ID field. On the node it reads the ID wherever 1Flow's callback and earlier
  * steps put it; on its AI-tool variant (`@tool`) the model fills it in, since an agent's
- * `$json` is the chat input.
+ * `$json` is the chat input. The comment marks the value as the editor's own ✨ override, which
+ * it then shows as "Defined automatically by the model".
  */
 export function docIdFields(purpose: string): INodeProperties[] {
 	return [
@@ -31,7 +32,7 @@ export function docIdFields(purpose: string): INodeProperties[] {
 			name: 'docId',
 			type: 'string',
 			required: true,
-			default: `={{ $fromAI('docId', 'ID of the 1Flow document to ${purpose}, exactly as the user gave it', 'string') }}`,
+			default: `={{ /*n8n-auto-generated-fromAI-override*/ $fromAI('docId', 'ID of the 1Flow document to ${purpose}, exactly as the user gave it', 'string') }}`,
 			placeholder: 'e.g. doc_abc123xyz',
 			description: `ID of the 1Flow document to ${purpose}. As a tool of an AI agent, the model fills it in.`,
 			displayOptions: { show: { '@tool': [true] } },
