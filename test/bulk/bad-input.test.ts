@@ -68,7 +68,7 @@ describe('bad input and bad answers (engine + emulator)', () => {
 		const error = result.error as NodeApiError | NodeOperationError;
 		expectMessage(error.message, row.message);
 		// An error that names an item carries that item's index for n8n too.
-		const named = /\(item (\d+)\)$/.exec(error.message);
+		const named = /\[item (\d+)\]$/.exec(error.message);
 		if (named) expect(error.context.itemIndex).toBe(Number(named[1]));
 		if (row.description !== undefined) expect(error.description).toMatch(row.description);
 		expect(typeof error.description).toBe('string');
@@ -112,8 +112,8 @@ describe('bad input and bad answers (engine + emulator)', () => {
 				description: expect.any(String),
 			},
 		});
-		// The item's error says the same as the thrown error would, without the "(item n)" suffix.
-		expectMessage(`${item.json.error as string}${isInput ? ' (item 0)' : ''}`, row.message);
+		// The item's error says the same as the thrown error would, without the "[item n]" suffix.
+		expectMessage(`${item.json.error as string}${isInput ? ' [item 0]' : ''}`, row.message);
 		expect(emulator.requestCount).toBe(row.requests);
 	});
 });

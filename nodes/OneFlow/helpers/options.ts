@@ -48,7 +48,7 @@ export function requestOptionFields(words: { requests: string; retried: string }
 				"Cap on this execution's requests per second, e.g. your 1Flow plan's limit divided by the executions that run at once. 0: no cap (the node still slows down by itself when 1Flow answers 429).",
 		},
 		{
-			displayName: 'Timeout',
+			displayName: 'Timeout (Milliseconds)',
 			name: 'timeout',
 			type: 'number',
 			typeOptions: { minValue: 1000, maxValue: 300000 },

@@ -102,7 +102,7 @@ export function networkFailure(reason: NetworkFailure, action: Action, origin: s
 		case 'timeout':
 			return failure(
 				`No answer from 1Flow within ${timeoutMs} ms while ${action.doing}`,
-				`The request to ${origin} timed out; ${action.unknownOutcome}. Raise "Timeout" in the node's options if 1Flow is slow, or ${action.runAgain}.`,
+				`The request to ${origin} timed out; ${action.unknownOutcome}. Raise "Timeout (Milliseconds)" in the node's options if 1Flow is slow, or ${action.runAgain}.`,
 			);
 		case 'reset':
 			return failure(`The connection to 1Flow dropped while ${action.doing}`, `${origin} closed the connection without an answer; ${action.unknownOutcome}. ${RunAgain}.`);
