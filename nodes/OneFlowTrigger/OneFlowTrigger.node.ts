@@ -37,7 +37,7 @@ export class OneFlowTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					"In 1Flow, open Organization Settings > Webhooks and paste this node's Production URL as the callback URL (n8n's Test URL differs and only listens while you test). Set a Webhook Signing Secret there and the same one in this node's credential: callbacks are then verified and forged ones refused.",
+					"In 1Flow, open Organization Settings > Webhooks and paste this node's Production URL as the callback URL (n8n's Test URL differs and only listens while you test). Set a Webhook Signing Secret there and the same one in this node's credential: callbacks are then verified and forged ones refused. Without a credential every callback is refused, unless you turn on Accept Unsigned Callbacks, which lets anyone who learns the URL start this workflow.",
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
