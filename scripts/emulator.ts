@@ -52,6 +52,8 @@ async function main(): Promise<void> {
 			`  latency:     ${latencyMs} ms`,
 			`  rate limit:  ${rate > 0 ? `${rate}/s` : 'off'}`,
 			`  endpoint:    POST ${baseUrl}/api/webhook/${DEMO_WEBHOOK.id}/document/delete  {"docId":"..."}`,
+			`  callbacks:   PUT ${baseUrl}/_emulator/callbacks  {"url":"...","secret":"...","form":{"signs":"timestamp.body","encoding":"hex"}}`,
+			`               POST ${baseUrl}/_emulator/callbacks/send  {"docId":"doc_001","kind":"signed"}   (README: Development)`,
 			'Press Ctrl+C to stop.',
 		].join('\n'),
 	);
