@@ -9,6 +9,21 @@ import { randomBytes } from 'node:crypto';
 import { CallbackSender, type CallbackConfig } from '../../testkit/emulator';
 import { openWebhook, type WebhookEndpoint } from '../../testkit/engine';
 
+/**
+ * What n8n answers a callback that started a run: a trigger's webhook without `responseData`
+ * gets the literal text of n8n's default for it (n8n 2.41 and 1.123, n8n's own triggers too).
+ */
+export const RUN_STARTED = 'firstEntryJson';
+
+/** The receiver's answer: parsed when it is JSON, else the text. */
+export function answerOf(sent: { reply: string }): unknown {
+	try {
+		return JSON.parse(sent.reply);
+	} catch {
+		return sent.reply;
+	}
+}
+
 /** New for every test file, so a leak cannot hide behind a fixed value. */
 export const SIGNING_SECRET = `whsec-${randomBytes(12).toString('hex')}`;
 

@@ -4,9 +4,8 @@
  * with which answer, starting nothing.
  */
 import { SIGNATURE_FORMS, documentReadyBody, formName, signatureOf, type CallbackKind } from '../../testkit/emulator';
-import { SIGNING_SECRET, expectNoSecretIn, triggersPerTest } from '../support/trigger';
+import { RUN_STARTED, SIGNING_SECRET, answerOf, expectNoSecretIn, triggersPerTest } from '../support/trigger';
 
-const STARTED = { message: 'Workflow was started' };
 const UNAUTHORIZED = { error: 'Unauthorized' };
 const ACKNOWLEDGED = { received: true, started: false };
 
@@ -16,7 +15,7 @@ describe('1Flow Trigger: accepted signature forms', () => {
 	it.each(SIGNATURE_FORMS.map((form) => [formName(form), form] as const))('%s starts exactly one run with the callback', async (_, form) => {
 		const trigger = await openTrigger({ sender: { form } });
 		const sent = await trigger.sender.send({ docId: 'doc_form', lineItems: 2 });
-		expect([sent.status, JSON.parse(sent.reply)]).toEqual([200, STARTED]);
+		expect([sent.status, answerOf(sent)]).toEqual([200, RUN_STARTED]);
 		const runs = trigger.runs();
 		expect(runs).toHaveLength(1);
 		expect(runs[0]).toEqual([{ ...JSON.parse(sent.body.toString()), verified: true }]);
@@ -31,7 +30,7 @@ describe('1Flow Trigger: accepted signature forms', () => {
 		const signature = signatureOf(body, seconds, SIGNING_SECRET, { signs: 'timestamp.body', encoding: 'hex' });
 		const headers = { 'content-type': 'application/json', 'x-webhook-signature': signature, 'x-webhook-timestamp': seconds };
 		const reply = await fetch(trigger.endpoint.url, { method: 'POST', headers, body });
-		expect([reply.status, await reply.json()]).toEqual([200, STARTED]);
+		expect([reply.status, await reply.text()]).toEqual([200, RUN_STARTED]);
 		expect(trigger.runs().map((run) => run.map((item) => item.documentId))).toEqual([['doc_seconds']]);
 	});
 });
@@ -50,7 +49,7 @@ describe('1Flow Trigger: refused callbacks start nothing', () => {
 	it.each(refusals)('%s: 401, reason logged for the admin only', async (_, kind, reason) => {
 		const trigger = await openTrigger();
 		const sent = await trigger.sender.send({ docId: 'doc_refused', kind });
-		expect([sent.status, JSON.parse(sent.reply)]).toEqual([401, UNAUTHORIZED]);
+		expect([sent.status, answerOf(sent)]).toEqual([401, UNAUTHORIZED]);
 		expect(trigger.endpoint.calls).toEqual([{ nodeRan: true, workflowData: undefined }]);
 		expect(trigger.endpoint.logs().filter((line) => line.includes('refused a callback'))).toEqual([expect.stringContaining(`refused a callback: ${reason}`)]);
 		expectNoSecretIn(trigger);
@@ -65,7 +64,7 @@ describe('1Flow Trigger: refused callbacks start nothing', () => {
 	it('signed with another secret than the credential holds (wrong secret): 401', async () => {
 		const trigger = await openTrigger({ credentialSecret: `${SIGNING_SECRET}-rotated` });
 		const sent = await trigger.sender.send({ docId: 'doc_wrong_secret' });
-		expect([sent.status, JSON.parse(sent.reply)]).toEqual([401, UNAUTHORIZED]);
+		expect([sent.status, answerOf(sent)]).toEqual([401, UNAUTHORIZED]);
 		expect(trigger.runs()).toEqual([]);
 	});
 
@@ -88,7 +87,7 @@ describe('1Flow Trigger: refused callbacks start nothing', () => {
 	it('malformed JSON under another content type, correctly signed: the node answers 400', async () => {
 		const trigger = await openTrigger();
 		const sent = await trigger.sender.send({ docId: 'doc_malformed', kind: 'malformed', contentType: 'text/plain' });
-		expect([sent.status, JSON.parse(sent.reply)]).toEqual([400, { error: 'Bad Request' }]);
+		expect([sent.status, answerOf(sent)]).toEqual([400, { error: 'Bad Request' }]);
 		expect(trigger.runs()).toEqual([]);
 		expect(trigger.endpoint.logs().join('\n')).toContain('refused a callback: body is not JSON');
 	});
@@ -111,10 +110,10 @@ describe('1Flow Trigger: unsigned callbacks', () => {
 	it('Accept Unsigned Callbacks without a credential starts the run, verified: false', async () => {
 		const trigger = await openTrigger({ credentialSecret: null, options: { acceptUnsigned: true } });
 		const sent = await trigger.sender.send({ docId: 'doc_unsigned', kind: 'unsigned' });
-		expect([sent.status, JSON.parse(sent.reply)]).toEqual([200, STARTED]);
+		expect([sent.status, answerOf(sent)]).toEqual([200, RUN_STARTED]);
 		expect(trigger.runs()).toEqual([[{ ...JSON.parse(sent.body.toString()), verified: false }]]);
 		// The same bytes again are a repeat.
-		expect(JSON.parse((await trigger.sender.send({ docId: 'doc_unsigned', kind: 'replayed' })).reply)).toEqual(ACKNOWLEDGED);
+		expect(answerOf(await trigger.sender.send({ docId: 'doc_unsigned', kind: 'replayed' }))).toEqual(ACKNOWLEDGED);
 		expect(trigger.runs()).toHaveLength(1);
 	});
 
@@ -132,7 +131,7 @@ describe('1Flow Trigger: repeats', () => {
 		expect((await trigger.sender.send({ docId: 'doc_once' })).status).toBe(200);
 		for (let repeat = 0; repeat < 3; repeat++) {
 			const again = await trigger.sender.send({ docId: 'doc_once', kind: 'replayed' });
-			expect([again.status, JSON.parse(again.reply)]).toEqual([200, ACKNOWLEDGED]);
+			expect([again.status, answerOf(again)]).toEqual([200, ACKNOWLEDGED]);
 		}
 		expect(trigger.runs()).toHaveLength(1);
 	});

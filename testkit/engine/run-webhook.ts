@@ -8,7 +8,10 @@
  * - content type application/json whose body does not parse: 422, before the node runs;
  * - the node answered itself and returned `noWebhookResponse`: its answer;
  * - no `workflowData`: 200 with the node's `webhookResponse`, else `{"message":"Webhook call received"}`;
- * - `workflowData` (a run starts): 200 `{"message":"Workflow was started"}` (response mode "Immediately").
+ * - `workflowData` (a run starts), response mode "Immediately": 200 with the webhook description's
+ *   `responseData`, which n8n takes from the description and, when the description has none, is
+ *   the literal text `firstEntryJson` (n8n's own triggers answer so too); the node's
+ *   `webhookResponse` or `{"message":"Workflow was started"}` only when `responseData` is empty.
  * The response object the node gets is Node's ServerResponse (n8n's is Express's Response,
  * which extends it): statusCode, setHeader, writeHead and end behave the same in both.
  */
@@ -115,8 +118,11 @@ export async function openWebhook(setup: NodeSetup): Promise<WebhookEndpoint> {
 			const response = await type.webhook!.call(context as IWebhookFunctions);
 			call.workflowData = response.workflowData;
 			if (response.noWebhookResponse === true) return;
-			if (response.workflowData !== undefined) answerJson(res, 200, { message: 'Workflow was started' });
-			else answerJson(res, 200, response.webhookResponse ?? { message: 'Webhook call received' });
+			if (response.workflowData === undefined) return answerJson(res, 200, response.webhookResponse ?? { message: 'Webhook call received' });
+			const responseData = webhook.responseData ?? 'firstEntryJson';
+			if (responseData === 'noData') res.writeHead(200).end();
+			else if (typeof responseData === 'string' && responseData !== '') res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(responseData);
+			else answerJson(res, 200, response.webhookResponse ?? { message: 'Workflow was started' });
 		} catch (thrown) {
 			call.error = thrown instanceof Error ? thrown : new Error(String(thrown));
 			answerJson(res, 500, { message: call.error.message });
