@@ -341,7 +341,6 @@ describe('what is retried', () => {
 
 	test.each([
 		['503', { kind: 'status', status: 503 }, {}],
-		['429 with Retry-After: 0', { kind: 'status', status: 429, headers: { 'Retry-After': '0' } }, {}],
 		['a dropped connection', { kind: 'drop' }, {}],
 		['a timeout', { kind: 'hang' }, { timeout: 1000 }],
 	] as const)('maxRetries 0: one attempt after %s', async (_what, action, options) => {
@@ -353,6 +352,17 @@ describe('what is retried', () => {
 		expect(result.errorOutput).toHaveLength(1);
 		expect(result.errorOutput[0].json.details).toMatchObject({ docId: 'doc_001' });
 		expect((result.errorOutput[0].json.details as { description: string }).description).not.toContain('attempts were made');
+	});
+
+	test('a 429 is not a fault: retried whatever maxRetries says, until Max Rate-Limit Wait', async () => {
+		const limited = { kind: 'status', status: 429, headers: { 'Retry-After': '0' } } as const;
+		const emulator = await startEmulator(demoDocIds(3), { script: ({ attempt }) => (attempt <= 3 ? limited : undefined) });
+
+		const result = await run(emulator, { docIds: ['doc_001'], options: { maxRetries: 0 }, onError: 'continueErrorOutput' });
+
+		expect(result.main.map((item) => item.json.deleted)).toEqual([true]);
+		expect(emulator.requests.map((request) => request.status)).toEqual([429, 429, 429, 200]);
+		expect(emulator.deleteCount('doc_001')).toBe(1);
 	});
 
 	test('maxRetries 2: three attempts, then the failure says so', async () => {

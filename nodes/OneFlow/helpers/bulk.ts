@@ -1,6 +1,7 @@
+import { Pacer } from '../transport/pacer';
 import type { Failure } from './failure';
 import { withNote } from './failure';
-import { pause, retryDelayMs, SharedPause, type BackoffSettings } from './retry';
+import { parseRetryAfter, pause, retryDelayMs, DEFAULT_RETRY_AFTER_CAP_MS, type BackoffSettings } from './retry';
 
 /** How the node reads one attempt at one item. */
 export type Step<T> =
@@ -11,7 +12,7 @@ export type Step<T> =
 			failure: Failure;
 			/** The request may have reached 1Flow and been carried out, but its answer was lost. */
 			maybeCarriedOut: boolean;
-			/** 429: every request of the run should pause, not only this one. */
+			/** 429: 1Flow refused without doing anything; the whole run slows down. */
 			rateLimited: boolean;
 			retryAfter?: string;
 	  };
@@ -28,12 +29,18 @@ export type Attempt<K, T> = (key: K, answerLost: boolean) => Promise<Step<T>>;
 export interface BulkSettings extends BackoffSettings {
 	/** Most requests in flight at once. */
 	concurrency: number;
-	/** Further attempts per item after the first, for answers worth retrying. */
+	/** Further attempts per item after faults (5xx, timeouts, dropped connections); 429s do not count. */
 	maxRetries: number;
+	/** How long one item keeps trying while 1Flow answers 429 (default 5 minutes). */
+	maxRateLimitWaitMs?: number;
 	/** Stop starting new items after the first failure (the node will throw it). */
 	stopOnFailure: boolean;
 	signal?: AbortSignal;
+	/** The run's pacing, shared by every request of the run (see transport/pacer). */
+	pacer?: Pacer;
 }
+
+export const DEFAULT_RATE_LIMIT_WAIT_MS = 300_000;
 
 /**
  * Runs `attempt` for each key, at most `concurrency` at a time, retrying what is worth
@@ -41,7 +48,8 @@ export interface BulkSettings extends BackoffSettings {
  */
 export async function runBulk<K, T>(keys: K[], attempt: Attempt<K, T>, settings: BulkSettings): Promise<Array<Settled<T>>> {
 	const results: Array<Settled<T>> = new Array(keys.length);
-	const sharedPause = new SharedPause();
+	const pacer = settings.pacer ?? new Pacer();
+	const rateLimitWaitMs = settings.maxRateLimitWaitMs ?? DEFAULT_RATE_LIMIT_WAIT_MS;
 	const { signal } = settings;
 	let next = 0;
 	let stopped = false;
@@ -50,22 +58,32 @@ export async function runBulk<K, T>(keys: K[], attempt: Attempt<K, T>, settings:
 
 	async function settle(key: K): Promise<Settled<T>> {
 		let answerLost = false;
-		for (let retry = 0; ; retry++) {
-			const paused = sharedPause.remainingMs(Date.now());
-			if (paused > 0) await pause(paused, shouldStop);
-			// A retry already counts as sent; only a first attempt can be left out.
-			if (retry === 0 && shouldStop()) return notSent();
-
+		let attempts = 0;
+		let faults = 0;
+		let rateLimitedSince: number | undefined;
+		for (;;) {
+			await pacer.acquire(shouldStop);
+			// Once something was sent the item counts as sent; only an unsent item can be left out.
+			if (attempts === 0 && shouldStop()) return notSent();
+			attempts++;
 			const step = await attempt(key, answerLost);
+			const now = Date.now();
+			if (step.type !== 'retry' || !step.rateLimited) pacer.answered(now);
 			if (step.type === 'done') return { status: 'done', value: step.value };
 			if (step.type === 'fail') return { status: 'failed', failure: step.failure };
+			const giveUp = (): Settled<T> => ({ status: 'failed', failure: withAttempts(step.failure, attempts) });
+			if (step.rateLimited) {
+				// 1Flow did nothing: sending again is always safe, so only time bounds it.
+				const asked = parseRetryAfter(step.retryAfter, now);
+				pacer.throttled(asked === undefined ? undefined : Math.min(asked, settings.retryAfterCapMs ?? DEFAULT_RETRY_AFTER_CAP_MS), now);
+				rateLimitedSince ??= now;
+				if (now - rateLimitedSince >= rateLimitWaitMs || shouldStop()) return giveUp();
+				continue;
+			}
 			answerLost ||= step.maybeCarriedOut;
-			const giveUp = () => ({ status: 'failed' as const, failure: withAttempts(step.failure, retry + 1) });
-			if (retry >= settings.maxRetries || shouldStop()) return giveUp();
-			const now = Date.now();
-			const delay = retryDelayMs(retry + 1, step.retryAfter, now, settings);
-			if (step.rateLimited) sharedPause.extendTo(now + delay);
-			await pause(delay, shouldStop);
+			if (faults >= settings.maxRetries || shouldStop()) return giveUp();
+			faults++;
+			await pause(retryDelayMs(faults, step.retryAfter, now, settings), shouldStop);
 			if (shouldStop()) return giveUp();
 		}
 	}

@@ -5,6 +5,9 @@ export interface RequestOptions {
 	concurrency: number;
 	maxRetries: number;
 	timeout: number;
+	maxRateLimitWaitMs: number;
+	/** Undefined: no cap. */
+	maxRequestsPerSecond?: number;
 }
 
 /** The option fields, worded for one operation: `requests` names them, `retried` says what is retried. */
@@ -27,6 +30,24 @@ export function requestOptionFields(words: { requests: string; retried: string }
 			description: words.retried,
 		},
 		{
+			displayName: 'Max Rate-Limit Wait (Seconds)',
+			name: 'maxRateLimitWait',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 3600 },
+			default: 300,
+			description:
+				'How long one item keeps trying while 1Flow answers 429 (too many requests). 1Flow did nothing then, so sending again is always safe: these tries do not count as retries.',
+		},
+		{
+			displayName: 'Max Requests per Second',
+			name: 'maxRequestsPerSecond',
+			type: 'number',
+			typeOptions: { minValue: 0, maxValue: 1000, numberPrecision: 1 },
+			default: 0,
+			description:
+				"Cap on this execution's requests per second, e.g. your 1Flow plan's limit divided by the executions that run at once. 0: no cap (the node still slows down by itself when 1Flow answers 429).",
+		},
+		{
 			displayName: 'Timeout',
 			name: 'timeout',
 			type: 'number',
@@ -38,13 +59,14 @@ export function requestOptionFields(words: { requests: string; retried: string }
 }
 
 /** The fields' own limits and defaults, so the UI and the node agree on them. */
-const FIELDS = Object.fromEntries(requestOptionFields({ requests: '', retried: '' }).map((field) => [field.name, field]));
+const FIELDS: Record<string, INodeProperties> = Object.fromEntries(requestOptionFields({ requests: '', retried: '' }).map((field) => [field.name, field]));
 
 /** A number option within its field's limits; its default when unset or not a number. */
-function clamped(options: IDataObject, name: keyof RequestOptions): number {
+function clamped(options: IDataObject, name: string): number {
 	const { default: fallback, typeOptions } = FIELDS[name];
 	const value = options[name];
-	const number = typeof value === 'number' && Number.isFinite(value) ? Math.round(value) : (fallback as number);
+	const precision = typeOptions?.numberPrecision ?? 0;
+	const number = typeof value === 'number' && Number.isFinite(value) ? Number(value.toFixed(precision)) : (fallback as number);
 	return Math.min(typeOptions?.maxValue ?? number, Math.max(typeOptions?.minValue ?? number, number));
 }
 
@@ -57,6 +79,8 @@ export function readOptions(context: IExecuteFunctions): { options: IDataObject;
 			concurrency: clamped(options, 'concurrency'),
 			maxRetries: clamped(options, 'maxRetries'),
 			timeout: clamped(options, 'timeout'),
+			maxRateLimitWaitMs: clamped(options, 'maxRateLimitWait') * 1000,
+			maxRequestsPerSecond: clamped(options, 'maxRequestsPerSecond') || undefined,
 		},
 	};
 }

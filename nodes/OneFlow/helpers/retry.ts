@@ -56,15 +56,3 @@ export async function pause(ms: number, shouldStop: () => boolean): Promise<void
 	}
 }
 
-/** A pause shared by every worker of a run: one 429 slows the whole run down, not one item. */
-export class SharedPause {
-	private until = 0;
-
-	extendTo(time: number): void {
-		this.until = Math.max(this.until, time);
-	}
-
-	remainingMs(now: number): number {
-		return this.until - now;
-	}
-}

@@ -82,6 +82,7 @@ async function sendAll<Input, Value>(
 				...operation.request,
 				stopOnFailure: !context.continueOnFail(),
 				signal: context.getExecutionCancelSignal(),
+				pacer: session.pacer,
 			});
 	const stopping = !context.continueOnFail() && outcomes.some((outcome) => outcome.status !== 'done');
 	if (operation.finish && !stopping && context.getExecutionCancelSignal()?.aborted !== true) {
@@ -99,7 +100,7 @@ export async function runOperation<Input, Value>(
 	context: IExecuteFunctions,
 	operation: Operation<Input, Value>,
 ): Promise<INodeExecutionData[]> {
-	const session = await openSession(context);
+	const session = await openSession(context, operation.request.maxRequestsPerSecond);
 	const inputs: Array<Input | Failure> = [];
 	for (let itemIndex = 0; itemIndex < context.getInputData().length; itemIndex++) inputs.push(await operation.readInput(itemIndex));
 	// A credential that cannot be used fails every item; bad input fails its own item.

@@ -35,6 +35,7 @@ export async function confirmWebhook(session: Session, request: RequestOptions):
 		concurrency: 1,
 		stopOnFailure: false,
 		signal: session.context.getExecutionCancelSignal(),
+		pacer: session.pacer,
 	});
 	if (settled.status === 'done') return undefined;
 	return settled.status === 'failed' ? settled.failure : WEBHOOK_CHECK.unconfirmed(null);

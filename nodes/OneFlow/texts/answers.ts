@@ -67,7 +67,7 @@ export function statusFailure(status: number, action: Action, body: unknown, sec
 		case 429:
 			return failure(
 				`1Flow kept rate-limiting ${action.theDoing} (HTTP 429)`,
-				`1Flow asked the node to slow down on every attempt.${said} Lower "Concurrency" or raise "Max Retries" in the node's options.`,
+				`1Flow kept answering 429 Too Many Requests for longer than "Max Rate-Limit Wait".${said} The node slows down by itself; other executions or tools may be using the same 1Flow limit. Raise "Max Rate-Limit Wait", or set "Max Requests per Second" to your share of 1Flow's limit.`,
 			);
 	}
 	if (status >= 500) {

@@ -9,6 +9,7 @@ import { isFailure, type Failure } from '../helpers/failure';
 import { resolveConnection } from '../helpers/validation';
 import { encodeMultipart, type FilePart, type StreamedBody } from './multipart';
 import { networkFailureOf, type NetworkFailure } from './network';
+import { Pacer } from './pacer';
 
 export type { FilePart } from './multipart';
 export type { NetworkFailure } from './network';
@@ -26,6 +27,8 @@ export interface Session {
 	/** Cut out of any text 1Flow sends back; '' when the webhook has none. */
 	secret: string;
 	credentials: ICredentialsDecrypted;
+	/** Paces every request of the run (see ./pacer). */
+	pacer: Pacer;
 }
 
 export interface OneFlowRequest {
@@ -51,13 +54,13 @@ export function authorizationHeaders(secret: string): Record<string, string> {
 }
 
 /** Reads and checks the credential once per run; a Failure when it cannot be used. */
-export async function openSession(context: IExecuteFunctions): Promise<Session | Failure> {
+export async function openSession(context: IExecuteFunctions, maxRequestsPerSecond?: number): Promise<Session | Failure> {
 	const data = await context.getCredentials(CREDENTIAL_TYPE);
 	const connection = resolveConnection(data);
 	if (isFailure(connection)) return connection;
 	const reference = context.getNode().credentials?.[CREDENTIAL_TYPE];
 	const credentials = { id: reference?.id ?? '', name: reference?.name ?? '', type: CREDENTIAL_TYPE, data };
-	return { context, ...connection, credentials };
+	return { context, ...connection, credentials, pacer: new Pacer(maxRequestsPerSecond) };
 }
 
 /**

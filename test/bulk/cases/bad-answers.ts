@@ -114,13 +114,14 @@ export function answerRows(elsewhereUrl: () => string): Row[] {
 			requests: 1,
 		},
 		{
-			name: '429 on every attempt (Retry-After: 0)',
-			options: { maxRetries: 1 },
+			name: '429 with Max Rate-Limit Wait 0 (Retry-After: 0)',
+			options: { maxRetries: 3, maxRateLimitWait: 0 },
 			script: status(429, { error: 'Too many requests' }, { 'Retry-After': '0' }),
 			error: NodeApiError,
 			message: '1Flow kept rate-limiting the delete of document "doc_001" (HTTP 429)',
+			description: /Max Rate-Limit Wait/,
 			httpCode: '429',
-			requests: 2,
+			requests: 1,
 		},
 		{
 			name: '302 redirect to another host (not followed)',

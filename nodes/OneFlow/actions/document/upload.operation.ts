@@ -150,7 +150,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				const step = await waitUntilProcessed(session, uploaded.documentId, waitSettings);
 				return step.type === 'done' ? { type: 'done', value: { ...uploaded, document: step.value } } : step;
 			},
-			{ concurrency: request.concurrency, maxRetries: 0, stopOnFailure: !this.continueOnFail(), signal: this.getExecutionCancelSignal() },
+			{ ...request, maxRetries: 0, stopOnFailure: !this.continueOnFail(), signal: this.getExecutionCancelSignal(), pacer: session.pacer },
 		);
 
 	return await runOperation<Upload, Uploaded>(this, {

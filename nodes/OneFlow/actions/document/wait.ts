@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { Step } from '../../helpers/bulk';
 import { extractionStatusOf } from '../../helpers/document';
-import { pause } from '../../helpers/retry';
+import { parseRetryAfter, pause } from '../../helpers/retry';
 import { waitCancelled, waitTimedOut } from '../../texts/answers';
 import type { Session } from '../../transport';
 import { fetchDocument } from './common';
@@ -14,7 +14,7 @@ export interface WaitSettings {
 	includeSchema: boolean;
 	/** Per request. */
 	timeoutMs: number;
-	/** Consecutive failed polls (timeouts, 5xx, 429) tolerated before giving up. */
+	/** Consecutive failed polls (timeouts, 5xx) tolerated before giving up; 429s only slow the polls. */
 	maxRetries: number;
 }
 
@@ -43,13 +43,17 @@ export async function waitUntilProcessed(
 	let lastStatus: string | null = null;
 	let failedPolls = 0;
 	for (;;) {
+		await session.pacer.acquire(cancelled);
 		const step = await fetchDocument(session, documentId, settings);
+		const rateLimited = step.type === 'retry' && step.rateLimited;
+		if (rateLimited) session.pacer.throttled(parseRetryAfter(step.retryAfter, Date.now()));
+		else session.pacer.answered();
 		if (step.type === 'fail') return step;
 		if (step.type === 'done') {
 			failedPolls = 0;
 			lastStatus = extractionStatusOf(step.value);
 			if (isReady(lastStatus, settings.acceptExtracted)) return step;
-		} else if (++failedPolls > settings.maxRetries) {
+		} else if (!rateLimited && ++failedPolls > settings.maxRetries) {
 			return { type: 'fail', failure: step.failure };
 		}
 		if (cancelled()) return { type: 'fail', failure: waitCancelled(documentId) };

@@ -1,0 +1,107 @@
+import { sleep } from 'n8n-workflow';
+
+/**
+ * Paces one run's requests so that many runs sharing 1Flow's rate limit (several executions,
+ * several n8n workers) settle on their share of it without talking to each other.
+ *
+ * Sending is unlimited until 1Flow answers 429. Then the run sends through a token bucket
+ * whose rate drops to 70 % of the rate it was sending at, and grows back along a cubic curve
+ * that is flat near that rate and steep far from it (as TCP CUBIC and the adaptive retry mode
+ * of cloud SDKs do): runs that hit the limit back off together and share it fairly. A
+ * Retry-After pauses every request of the run. A user cap bounds the rate throughout.
+ */
+const BACKOFF = 0.7;
+const CUBIC_SCALE = 0.4;
+const MIN_RATE = 0.5;
+/** Sends counted for the measured rate. */
+const MEASURE_WINDOW_MS = 1000;
+/** Waits are slept in slices so a cancelled execution stops waiting promptly. */
+const WAIT_SLICE_MS = 100;
+
+export class Pacer {
+	/** Requests per second the bucket refills at; undefined while unlimited. */
+	private rate: number | undefined;
+	private tokens = 1;
+	private refilledAt = 0;
+	private pausedUntil = 0;
+	/** The rate at the last 429, and when it came. */
+	private rateAtThrottle = 0;
+	private throttledAt = 0;
+	private readonly sent: number[] = [];
+
+	constructor(private readonly maxPerSecond?: number) {
+		if (maxPerSecond !== undefined) this.rate = maxPerSecond;
+	}
+
+	/** Requests per second the run is allowed now; undefined when unlimited. */
+	get currentRate(): number | undefined {
+		return this.rate;
+	}
+
+	/** Waits until the run may send one more request (or `shouldStop` says so). */
+	async acquire(shouldStop: () => boolean): Promise<void> {
+		for (;;) {
+			if (shouldStop()) return;
+			const now = Date.now();
+			let waitMs = this.pausedUntil - now;
+			if (waitMs <= 0 && this.rate !== undefined) {
+				this.refill(now);
+				waitMs = this.tokens >= 1 ? 0 : ((1 - this.tokens) / this.rate) * 1000;
+			}
+			if (waitMs <= 0) break;
+			await sleep(Math.min(Math.ceil(waitMs), WAIT_SLICE_MS));
+		}
+		if (this.rate !== undefined) this.tokens -= 1;
+		this.record(Date.now());
+	}
+
+	/** 1Flow answered 429: slow down, and pause everything for as long as it asked. */
+	throttled(retryAfterMs: number | undefined, now = Date.now()): void {
+		if (retryAfterMs !== undefined) this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
+		// Several requests in flight get their 429 together: the first one sets the new rate.
+		if (now - this.throttledAt < 100) return;
+		const sending = this.measuredRate(now);
+		const rate = this.rate === undefined ? sending : Math.min(sending, this.rate);
+		this.rateAtThrottle = Math.max(rate, MIN_RATE);
+		this.throttledAt = now;
+		this.setRate(rate * BACKOFF, now);
+	}
+
+	/** Any answer but 429: recover toward (and past) the rate of the last 429. */
+	answered(now = Date.now()): void {
+		if (this.rate === undefined || this.throttledAt === 0) return;
+		const seconds = (now - this.throttledAt) / 1000;
+		const plateau = Math.cbrt((this.rateAtThrottle * (1 - BACKOFF)) / CUBIC_SCALE);
+		const cubic = CUBIC_SCALE * (seconds - plateau) ** 3 + this.rateAtThrottle;
+		// Never more than twice what the run manages to send: growth follows real traffic.
+		this.setRate(Math.min(cubic, 2 * Math.max(this.measuredRate(now), MIN_RATE)), now);
+	}
+
+	private setRate(rate: number, now: number): void {
+		this.refill(now);
+		this.rate = Math.max(MIN_RATE, this.maxPerSecond === undefined ? rate : Math.min(rate, this.maxPerSecond));
+		this.tokens = Math.min(this.tokens, this.capacity());
+	}
+
+	/** A small burst only: a paced run sends evenly. */
+	private capacity(): number {
+		return Math.max(1, (this.rate ?? 1) / 10);
+	}
+
+	private refill(now: number): void {
+		if (this.rate !== undefined && this.refilledAt > 0) {
+			this.tokens = Math.min(this.capacity(), this.tokens + ((now - this.refilledAt) / 1000) * this.rate);
+		}
+		this.refilledAt = now;
+	}
+
+	private record(now: number): void {
+		this.sent.push(now);
+		while (this.sent.length > 0 && this.sent[0] <= now - MEASURE_WINDOW_MS) this.sent.shift();
+	}
+
+	private measuredRate(now: number): number {
+		while (this.sent.length > 0 && this.sent[0] <= now - MEASURE_WINDOW_MS) this.sent.shift();
+		return (this.sent.length * 1000) / MEASURE_WINDOW_MS;
+	}
+}
