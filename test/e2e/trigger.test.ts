@@ -102,6 +102,9 @@ beforeAll(async () => {
 		return reply.status === 404 ? undefined : reply;
 	});
 	expect({ status: owner.status, text: owner.text.slice(0, 300) }).toMatchObject({ status: 200 });
+	// n8n activates published workflows after its REST API is up: until then the production URL answers 404.
+	const probe = `${topic().instance.baseUrl}/webhook/${webhookPathOf()}`;
+	await until('the production webhook', async () => ((await httpRequest(probe, { method: 'POST', body: '' })).status === 404 ? undefined : true), 120_000);
 	cookie = ([] as string[])
 		.concat(owner.headers['set-cookie'] ?? [])
 		.map((entry) => entry.split(';')[0])
