@@ -6,14 +6,16 @@
  *   Authorization: {secret}            (only checked when the webhook has a secret)
  *   {"docId": "..."}
  *
- * The endpoints live in ./routes, the account in ./store, faults in ./faults and the HTTP
- * plumbing and request log in ./exchange.
+ * The endpoints live in ./routes, the account in ./store, faults in ./faults, the HTTP
+ * plumbing and request log in ./exchange, and 1Flow's signed callbacks in ./callbacks (driven
+ * through `callbacks` or the admin API under /_emulator/, which faults never touch).
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 import { DEMO_WEBHOOK, demoDocIds } from './demo';
+import { CallbackSender, type CallbackConfig } from './callbacks';
 import { RequestLog, readBody, type Exchange, type RecordedRequest } from './exchange';
 import { Faults, type FaultConfig } from './faults';
 import { ROUTES } from './routes';
@@ -27,11 +29,15 @@ export interface EmulatorOptions {
 	port?: number;
 	/** Keep full RecordedRequest objects in `requests` (default true). */
 	record?: boolean;
+	/** Where 1Flow's callbacks go and how they are signed (default: nowhere). */
+	callbacks?: CallbackConfig;
 }
 
 export class OneFlowEmulator {
 	private readonly store = new AccountStore();
 	private readonly faults = new Faults();
+	/** 1Flow's outbound callbacks: configure, send on demand, see what was sent. */
+	readonly callbacks: CallbackSender;
 	private readonly log: RequestLog;
 	private readonly sockets = new Set<Socket>();
 	private readonly host: string;
@@ -44,6 +50,7 @@ export class OneFlowEmulator {
 		this.host = options.host ?? '127.0.0.1';
 		this.port = options.port ?? 0;
 		this.log = new RequestLog(options.record ?? true);
+		this.callbacks = new CallbackSender(options.callbacks);
 		const webhooks = options.webhooks ?? [{ ...DEMO_WEBHOOK, documents: demoDocIds(10) }];
 		for (const webhook of webhooks) this.store.addWebhook(webhook);
 		this.faults.set(options.faults);
@@ -154,8 +161,8 @@ export class OneFlowEmulator {
 	}
 
 	private route(exchange: Exchange, body: Buffer): void {
-		if (this.faults.limited(exchange)) return;
 		const { path, method } = exchange.record;
+		if (!path.startsWith('/_emulator/') && this.faults.limited(exchange)) return;
 		for (const route of ROUTES) {
 			const match = route.path.exec(path);
 			if (!match) continue;
@@ -163,7 +170,7 @@ export class OneFlowEmulator {
 				exchange.sendJson(405, { error: 'Method not allowed' }, { Allow: route.methods.join(', ') });
 				return;
 			}
-			route.handle({ exchange, body, params: match.slice(1), store: this.store, faults: this.faults });
+			route.handle({ exchange, body, params: match.slice(1), store: this.store, faults: this.faults, callbacks: this.callbacks });
 			return;
 		}
 		exchange.sendJson(404, { error: 'Not found' });

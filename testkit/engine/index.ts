@@ -3,5 +3,5 @@ export { runNode, type InputItem, type OnErrorSetting, type RunNodeOptions } fro
 export type { CredentialData } from './credentials-helper';
 export type { RunNodeResult } from './run-result';
 export { testCredential } from './test-credential';
-export { runWebhook } from './run-webhook';
+export { openWebhook, runWebhook, type WebhookCall, type WebhookEndpoint, type WebhookRunResult } from './run-webhook';
 export { HarnessCredentialsHelper } from './credentials-helper';

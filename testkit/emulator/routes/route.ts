@@ -1,4 +1,5 @@
 /** What an endpoint of the emulator is: a path, the methods it takes, and its handler. */
+import type { CallbackSender } from '../callbacks';
 import type { Exchange } from '../exchange';
 import type { Faults } from '../faults';
 import type { AccountStore } from '../store';
@@ -10,6 +11,7 @@ export interface RouteContext {
 	params: string[];
 	store: AccountStore;
 	faults: Faults;
+	callbacks: CallbackSender;
 }
 
 export interface Route {
