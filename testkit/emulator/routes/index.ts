@@ -1,5 +1,7 @@
 /** Every endpoint the emulator serves; a new endpoint is one more module in this list. */
 import { deleteDocument } from './delete';
+import { getDocument } from './get';
 import type { Route } from './route';
+import { uploadDocument } from './upload';
 
-export const ROUTES: readonly Route[] = [deleteDocument];
+export const ROUTES: readonly Route[] = [uploadDocument, getDocument, deleteDocument];
