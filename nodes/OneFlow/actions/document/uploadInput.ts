@@ -16,7 +16,7 @@ export interface Upload {
 }
 
 function text(context: IExecuteFunctions, name: string, label: string, itemIndex: number): string | Failure {
-	const value = readParameter(context, { name, label, holds: `the ${label.toLowerCase()}` }, itemIndex);
+	const value = readParameter(context, { name, label, holds: `the ${label.toLowerCase()}`, fallback: '' }, itemIndex);
 	if (isFailure(value)) return value;
 	return typeof value === 'string' ? value.trim() : value === undefined || value === null ? '' : String(value);
 }

@@ -2,8 +2,9 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { Step } from '../../helpers/bulk';
 import { extractionStatusOf } from '../../helpers/document';
+import { withNote, type Failure } from '../../helpers/failure';
 import { pause } from '../../helpers/retry';
-import { waitCancelled, waitTimedOut } from '../../texts/answers';
+import { uploadedNote, waitCancelled, waitTimedOut } from '../../texts/answers';
 import type { Session } from '../../transport';
 import { fetchDocument } from './common';
 
@@ -42,17 +43,20 @@ export async function waitUntilProcessed(
 	let delay = FIRST_POLL_DELAY_MS;
 	let lastStatus: string | null = null;
 	let failedPolls = 0;
+	// Whatever ends the wait, the document exists: the user must not upload the file again.
+	const failed = (failure: Failure): Step<IDataObject> => ({ type: 'fail', failure: withNote(failure, uploadedNote(documentId)) });
 	for (;;) {
 		const step = await fetchDocument(session, documentId, settings);
-		if (step.type === 'fail') return step;
+		// A cancel also fails the poll in flight; the cancel is the reason.
+		if (cancelled()) return { type: 'fail', failure: waitCancelled(documentId) };
+		if (step.type === 'fail') return failed(step.failure);
 		if (step.type === 'done') {
 			failedPolls = 0;
 			lastStatus = extractionStatusOf(step.value);
 			if (isReady(lastStatus, settings.acceptExtracted)) return step;
 		} else if (++failedPolls > settings.maxRetries) {
-			return { type: 'fail', failure: step.failure };
+			return failed(step.failure);
 		}
-		if (cancelled()) return { type: 'fail', failure: waitCancelled(documentId) };
 		const left = deadline - Date.now();
 		if (left <= 0) {
 			return { type: 'fail', failure: waitTimedOut(documentId, lastStatus, Math.round(settings.waitTimeoutMs / 1000)) };
