@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 
 import { request } from 'undici';
 
-import { DEMO_WEBHOOK, type IndexedEvent, type OneFlowEmulator } from '../../testkit/emulator';
+import { DEMO_WEBHOOK, sampleFile, type IndexedEvent, type OneFlowEmulator } from '../../testkit/emulator';
 import { send, startEmulator } from '../support/emulator-requests';
 import { sleep, waitFor } from '../support/wait';
 
@@ -119,6 +119,16 @@ describe('1Flow emulator: upload', () => {
 		} finally {
 			files.server.close();
 		}
+	});
+
+	test('its own sample files can be uploaded by URL (a loopback address)', async () => {
+		const emulator = await startEmulator();
+		const url = `${emulator.baseUrl}/samples/invoice.pdf`;
+		const reply = await send(endpoint(emulator, 'upload'), { body: JSON.stringify({ url }), headers: AUTH });
+		expect(reply.status).toBe(200);
+		const bytes = sampleFile('invoice.pdf') as Buffer;
+		expect(emulator.uploads[0].file).toMatchObject({ fileName: 'invoice.pdf', contentType: 'application/pdf', size: bytes.length, sha256: sha256(bytes) });
+		expect((await send(`${emulator.baseUrl}/samples/x.exe`, { method: 'GET' })).status).toBe(404);
 	});
 
 	test('base64 JSON (a guessed shape): {file, fileName, contentType?}', async () => {

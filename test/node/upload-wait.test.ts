@@ -110,7 +110,12 @@ describe('Upload and wait for processing', () => {
 		expect(continued.errorOutput.map((item) => [item.pairedItem, item.json.error])).toEqual(
 			emulator.uploads.slice(1).map((record, index) => [{ item: index }, `Document "${record.documentId}" was not processed within 5 s (last status: PARTIAL)`]),
 		);
-		expect(continued.errorOutput[0].json.details).toMatchObject({ fileName: 'file-0.pdf', httpCode: null });
+		expect(continued.errorOutput[0].json.details).toMatchObject({
+			fileName: 'file-0.pdf',
+			documentId: emulator.uploads[1].documentId,
+			extractionStatus: 'PARTIAL',
+			httpCode: null,
+		});
 	});
 
 	test('cancelling the execution during the wait returns at once; the item says the document exists', async () => {
@@ -125,6 +130,7 @@ describe('Upload and wait for processing', () => {
 		expect(result.status).toBe('canceled');
 		const [upload] = emulator.uploads;
 		expect(result.main.map((item) => item.json.error)).toEqual([`The execution was cancelled while waiting for document "${upload.documentId}"`]);
+		expect(result.main[0].json.details).toMatchObject({ documentId: upload.documentId, extractionStatus: 'PENDING', fileName: 'file-0.pdf' });
 		await sleep(1500);
 		expect(emulator.requests.length).toBe(requestsAtEnd);
 	});

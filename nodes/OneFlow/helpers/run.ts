@@ -64,7 +64,7 @@ function resultOf<Input, Value>(operation: Operation<Input, Value>, settled: Set
 		case 'done':
 			return operation.success(settled.value, input);
 		case 'failed':
-			return { failure: settled.failure, cause: 'api', details };
+			return { failure: settled.failure, cause: 'api', details: { ...details, ...settled.failure.details } };
 		case 'notSent':
 			return { failure: notSentFailure(settled.reason, operation.action(input)), cause: 'notSent', details };
 	}

@@ -2,6 +2,7 @@
 import { deleteDocument } from './delete';
 import { getDocument } from './get';
 import type { Route } from './route';
+import { samples } from './samples';
 import { uploadDocument } from './upload';
 
-export const ROUTES: readonly Route[] = [uploadDocument, getDocument, deleteDocument];
+export const ROUTES: readonly Route[] = [uploadDocument, getDocument, deleteDocument, samples];

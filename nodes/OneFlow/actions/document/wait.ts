@@ -43,12 +43,15 @@ export async function waitUntilProcessed(
 	let delay = FIRST_POLL_DELAY_MS;
 	let lastStatus: string | null = null;
 	let failedPolls = 0;
-	// Whatever ends the wait, the document exists: the user must not upload the file again.
-	const failed = (failure: Failure): Step<IDataObject> => ({ type: 'fail', failure: withNote(failure, uploadedNote(documentId)) });
+	// Whatever ends the wait, the document exists: the error item names it, and says not to upload again.
+	const failed = (failure: Failure, saysUploaded = false): Step<IDataObject> => ({
+		type: 'fail',
+		failure: { ...(saysUploaded ? failure : withNote(failure, uploadedNote(documentId))), details: { documentId, extractionStatus: lastStatus } },
+	});
 	for (;;) {
 		const step = await fetchDocument(session, documentId, settings);
 		// A cancel also fails the poll in flight; the cancel is the reason.
-		if (cancelled()) return { type: 'fail', failure: waitCancelled(documentId) };
+		if (cancelled()) return failed(waitCancelled(documentId), true);
 		if (step.type === 'fail') return failed(step.failure);
 		if (step.type === 'done') {
 			failedPolls = 0;
@@ -58,9 +61,7 @@ export async function waitUntilProcessed(
 			return failed(step.failure);
 		}
 		const left = deadline - Date.now();
-		if (left <= 0) {
-			return { type: 'fail', failure: waitTimedOut(documentId, lastStatus, Math.round(settings.waitTimeoutMs / 1000)) };
-		}
+		if (left <= 0) return failed(waitTimedOut(documentId, lastStatus, Math.round(settings.waitTimeoutMs / 1000)), true);
 		// The last poll falls on the deadline itself.
 		await pause(Math.min(delay, left), cancelled);
 		delay = Math.min(POLL_DELAY_CAP_MS, delay * POLL_DELAY_GROWTH);
