@@ -28,7 +28,7 @@ export const get: Scenario = async ({ emulator, options }) => {
 				verdict(ok),
 			],
 		],
-		notes: ['Wall time is the whole node run in n8n\'s engine: one Get request (about 190 KB of JSON), shaping, and the engine\'s handling of the 1,000 output items.'],
+		notes: ['Wall time is the whole node run in n8n\'s engine: one Get request (about 90 KB of JSON), shaping, and the engine\'s handling of the 1,000 output items.'],
 	};
 	return { tables: [table], data: { lineItems: LINE_ITEMS, result, growth, ok } };
 };
