@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import { request } from 'undici';
 
 import { DEMO_WEBHOOK, sampleFile, type IndexedEvent, type OneFlowEmulator } from '../../testkit/emulator';
+import { EXTRACTION_STATUSES, stateAt, type ExtractionStatus, type StoredDocument } from '../../testkit/emulator/documents';
 import { send, startEmulator } from '../support/emulator-requests';
 import { sleep, waitFor } from '../support/wait';
 
@@ -199,7 +200,10 @@ describe('1Flow emulator: get and the lifecycle', () => {
 			expect({ status, extracted: answer.extraction !== null && answer.document !== null }).toEqual({ status, extracted: status === 'EXTRACTED' || status === 'INDEXED' });
 			await sleep(20);
 		}
-		expect(seen).toEqual(['PENDING', 'PARTIAL', 'EXTRACTED', 'INDEXED']);
+		// Polls see the states in order (a slow poll may skip one; stateAt below pins each boundary).
+		expect(seen[0]).toBe('PENDING');
+		const order = seen.map((status) => EXTRACTION_STATUSES.indexOf(status as ExtractionStatus));
+		expect(order).toEqual([...order].sort((a, b) => a - b));
 		await waitFor(() => events.length > 0, 'the INDEXED event');
 		await sleep(100);
 		expect(events).toHaveLength(1);
@@ -212,6 +216,23 @@ describe('1Flow emulator: get and the lifecycle', () => {
 		expect(answer.document).toMatchObject({ totalAmount: answer.extraction.fields.totalAmount, description: expect.stringContaining('invoice.pdf') });
 		expect(answer.schema).toMatchObject({ docType: 'invoice', fields: expect.any(Array) });
 		expect(((await getDoc(emulator, documentId)).json as Record<string, unknown>).schema).toBeUndefined();
+	});
+
+	test('stateAt: each state from its start to the next one, stopAt and seeded states hold', () => {
+		const document: StoredDocument = {
+			id: 'doc_x',
+			webhookId: 'wh',
+			createdAt: 1000,
+			file: { fileName: 'a.pdf', contentType: 'application/pdf', size: 1, sha256: '', form: 'multipart' },
+			processing: { pendingMs: 100, partialMs: 200, extractedMs: 300, lineItems: 1 },
+		};
+		const at = (now: number, changes: Partial<StoredDocument> = {}) => stateAt({ ...document, ...changes }, now);
+		expect([999, 1000, 1099, 1100, 1299, 1300, 1599, 1600, 99_999].map((now) => at(now).status)).toEqual(
+			['PENDING', 'PENDING', 'PENDING', 'PARTIAL', 'PARTIAL', 'EXTRACTED', 'EXTRACTED', 'INDEXED', 'INDEXED'],
+		);
+		expect(at(1450)).toEqual({ status: 'EXTRACTED', since: 1300 });
+		expect(at(99_999, { processing: { ...document.processing, stopAt: 'PARTIAL' } })).toEqual({ status: 'PARTIAL', since: 1100 });
+		expect(at(5000, { fixedStatus: 'PENDING' })).toEqual({ status: 'PENDING', since: 1000 });
 	});
 
 	test('stopAt keeps a document in one state for good, without an event', async () => {
@@ -249,13 +270,13 @@ describe('1Flow emulator: get and the lifecycle', () => {
 	});
 
 	test('a deleted document is gone for Get and sends no INDEXED event', async () => {
-		const emulator = await startEmulator({ processing: { pendingMs: 100, partialMs: 0, extractedMs: 0 } });
+		const emulator = await startEmulator({ processing: { pendingMs: 500, partialMs: 0, extractedMs: 0 } });
 		const events: IndexedEvent[] = [];
 		emulator.onIndexed((event) => events.push(event));
 		const { documentId } = (await uploadFile(emulator, Buffer.from('x'))).json as { documentId: string };
 		expect((await send(endpoint(emulator, 'delete'), { body: JSON.stringify({ docId: documentId }), headers: AUTH })).status).toBe(200);
 		expect((await getDoc(emulator, documentId)).status).toBe(404);
-		await sleep(200);
+		await sleep(700);
 		expect(events).toEqual([]);
 	});
 });

@@ -12,7 +12,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { OneFlowEmulator, type EmulatorOptions } from '../../testkit/emulator';
 import { SECRET, WEBHOOK_ID as WEBHOOK, emulatorsPerTest, runOneFlow, type RunSettings } from '../support/one-flow-node';
-import { sleep } from '../support/wait';
+import { sleep, waitFor } from '../support/wait';
 
 const startEmulator = emulatorsPerTest();
 let emulator: OneFlowEmulator;
@@ -193,7 +193,8 @@ describe('1Flow\'s answers', () => {
 		expect(result.error?.message).toBe(message);
 		expect((result.error as NodeApiError).description).toMatch(/may (or may not )?have been created/);
 		expect((result.error as NodeApiError).description).toMatch(/check in 1Flow whether the document exists before uploading the file again/i);
-		await sleep(action.kind === 'delay' ? 700 : 0);
+		// A late answer's document appears when the emulator gets to it; the node never sent a second one.
+		await waitFor(() => emulator.uploads.length >= created, 'the document of the late answer');
 		expect(emulator.requests.filter((request) => request.path.endsWith('/upload'))).toHaveLength(1);
 		expect(emulator.uploads).toHaveLength(created);
 	});
