@@ -164,6 +164,11 @@ export function noDocumentIdFailure(action: Action): Failure {
 	};
 }
 
+/** Added to any failure while waiting for an uploaded document: it exists all the same. */
+export function uploadedNote(documentId: string): string {
+	return `The file was uploaded as document ${quoteDocId(documentId)}: read it later with the Get operation instead of uploading the file again.`;
+}
+
 /** The wait for an uploaded document's extraction ran out. */
 export function waitTimedOut(documentId: string, lastStatus: string | null, waitSeconds: number): Failure {
 	const quoted = quoteDocId(documentId);

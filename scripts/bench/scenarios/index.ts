@@ -1,4 +1,5 @@
 /** Every scenario of the benchmark by its --only name, in the order a full run makes them. */
+import { get } from './get';
 import { overhead } from './overhead';
 import { placement } from './placement';
 import { profile } from './profile';
@@ -6,6 +7,7 @@ import { rateLimit } from './ratelimit';
 import { scale } from './scale';
 import type { Scenario } from './scenario';
 import { throughput } from './throughput';
+import { upload } from './upload';
 
 export const SCENARIOS: Record<string, Scenario> = {
 	throughput,
@@ -14,4 +16,6 @@ export const SCENARIOS: Record<string, Scenario> = {
 	ratelimit: rateLimit,
 	placement,
 	profile,
+	upload,
+	get,
 };

@@ -30,6 +30,8 @@ export const IDS = {
 	errorOutputs: 'e2eErrorOutput01',
 	agentOk: 'e2eAgentToolOk01',
 	agentMissing: 'e2eAgentToolMis1',
+	uploadExample: 'e2eExampleUpld01',
+	uploadGet: 'e2eUploadGetUrl1',
 };
 
 interface WorkflowNode {
@@ -133,6 +135,11 @@ export function suiteWorkflows(credOk: Credential, credBad: Credential, openAi: 
 		return workflow;
 	};
 
+	const uploadGet = variant(readJson(join(FIXTURES_DIR, 'upload-get.json')), IDS.uploadGet, credOk);
+	const samples = `${credOk.data.baseUrl}/samples`;
+	const links = [1, 2].map((row) => ({ row, url: `${samples}/invoice-${row}.pdf` }));
+	node(uploadGet, 'Link list').parameters.jsonOutput = JSON.stringify({ links });
+
 	return [
 		bulk,
 		callback,
@@ -145,5 +152,7 @@ export function suiteWorkflows(credOk: Credential, credBad: Credential, openAi: 
 		variant(readJson(join(FIXTURES_DIR, 'error-outputs.json')), IDS.errorOutputs, credOk),
 		agentVariant(IDS.agentOk, 'Please delete document doc_ai1 from 1Flow.'),
 		agentVariant(IDS.agentMissing, 'Please delete document doc_ai_missing from 1Flow.'),
+		variant(readExample('upload-attachment-wait-delete.json'), IDS.uploadExample, credOk),
+		uploadGet,
 	];
 }
