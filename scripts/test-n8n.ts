@@ -1,5 +1,5 @@
 /**
- * `npm run test:n8n [-- --n8n 2|1|all] [--keep]`: the end-to-end suite (test/e2e, its own jest
+ * `npm run test:n8n [-- --n8n 2|1|all] [--keep] [--only trigger|editor|…]`: the end-to-end suite (test/e2e, its own jest
  * config) in a real n8n: packs the built package, installs the pinned n8n on first use and
  * runs the suite once per n8n major line. Prints `tests: N passed, N failed` last.
  */
@@ -23,10 +23,11 @@ interface Counts {
 }
 
 /** Runs the suite against one n8n; the counts come from jest's JSON report. */
-function runSuite(major: N8nMajor, tarball: string, workDir: string): Counts {
+function runSuite(major: N8nMajor, tarball: string, workDir: string, only?: string): Counts {
 	const report = join(workDir, `jest-n8n-${major}.json`);
 	const jest = join(REPO_ROOT, 'node_modules', '.bin', 'jest');
-	spawnSync(jest, ['--config', 'jest.e2e.config.js', '--json', `--outputFile=${report}`], {
+	const topics = only === undefined ? [] : ['--testPathPatterns', only];
+	spawnSync(jest, ['--config', 'jest.e2e.config.js', '--json', `--outputFile=${report}`, ...topics], {
 		cwd: REPO_ROOT,
 		stdio: 'inherit',
 		env: { ...process.env, E2E_N8N_MAJOR: String(major), E2E_TARBALL: tarball, E2E_WORK_DIR: join(workDir, `n8n-${major}`) },
@@ -37,7 +38,7 @@ function runSuite(major: N8nMajor, tarball: string, workDir: string): Counts {
 }
 
 function main(): number {
-	const { values } = parseArgs({ options: { ...N8N_OPTION, keep: { type: 'boolean', default: false } } });
+	const { values } = parseArgs({ options: { ...N8N_OPTION, keep: { type: 'boolean', default: false }, only: { type: 'string' } } });
 	const majors = n8nMajors(values.n8n);
 	const started = Date.now();
 	// The editor test (n8n 2.x) drives Debian's Chromium.
@@ -53,7 +54,7 @@ function main(): number {
 		const installMs = Date.now() - installStarted;
 		log(`n8n ${app.version} under Node ${process.version}${installMs > 5000 ? `, installed in ${seconds(installMs)}` : ''}`);
 		const suiteStarted = Date.now();
-		const counts = runSuite(major, tarball, workDir);
+		const counts = runSuite(major, tarball, workDir, values.only);
 		log(`n8n ${app.version}: ${counts.passed} passed, ${counts.failed} failed in ${seconds(Date.now() - suiteStarted)}`);
 		total.passed += counts.passed;
 		total.failed += counts.failed;

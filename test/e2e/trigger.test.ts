@@ -45,9 +45,9 @@ function rest(method: 'GET' | 'POST', route: string, body?: unknown): Promise<Ht
 	return httpRequest(`${topic().instance.baseUrl}/rest${route}`, { method, body, headers: { 'browser-id': browserId, cookie } });
 }
 
-/** The example's executions, newest first. */
-async function executions(): Promise<ExecutionSummary[]> {
-	const filter = encodeURIComponent(JSON.stringify({ workflowId: IDS.webhook }));
+/** A workflow's executions (by default the delete-after-processing example's), newest first. */
+async function executions(workflowId: string = IDS.webhook): Promise<ExecutionSummary[]> {
+	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
 	const reply = await rest('GET', `/executions?filter=${filter}&limit=100`);
 	if (reply.status !== 200) throw new Error(`GET /rest/executions answered ${reply.status}: ${reply.text.slice(0, 300)}`);
 	return (reply.json as { data: { results: ExecutionSummary[] } }).data.results;
@@ -63,18 +63,18 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 	}
 }
 
-/** Waits until the example has `count` finished executions; returns them, newest first. */
-async function finishedExecutions(count: number): Promise<ExecutionSummary[]> {
+/** Waits until a workflow has `count` finished executions; returns them, newest first. */
+async function finishedExecutions(count: number, workflowId: string = IDS.webhook): Promise<ExecutionSummary[]> {
 	return await until(`${count} finished executions`, async () => {
-		const list = await executions();
+		const list = await executions(workflowId);
 		return list.length >= count && list.every((execution) => !['new', 'running'].includes(execution.status)) ? list : undefined;
 	});
 }
 
 /** Sets the emulator's callback URL, secret and form through its admin API. */
-async function configureCallbacks(settings: CallbackConfig & { path?: 'webhook' | 'webhook-test' }): Promise<void> {
-	const { path = 'webhook', ...config } = settings;
-	const url = `${topic().instance.baseUrl}/${path}/${webhookPathOf()}`;
+async function configureCallbacks(settings: CallbackConfig & { path?: 'webhook' | 'webhook-test'; example?: string }): Promise<void> {
+	const { path = 'webhook', example, ...config } = settings;
+	const url = `${topic().instance.baseUrl}/${path}/${webhookPathOf(example)}`;
 	const reply = await httpRequest(`${topic().emulator.baseUrl}/_emulator/callbacks`, { method: 'PUT', body: { secret: topic().setup.signingSecret, ...config, url } });
 	expect(reply.status).toBe(200);
 }
@@ -94,6 +94,7 @@ async function sendCallback(request: CallbackRequest): Promise<SentSummary & { j
 
 beforeAll(async () => {
 	await topic().instance.activate(IDS.webhook);
+	await topic().instance.activate(IDS.lineItems);
 	server = await topic().instance.startServer();
 	expect({ loadErrors: /Failed to load|is already loaded|Unrecognized/i.test(server.logs()), log: tail(server.logs(), 1500) }).toMatchObject({ loadErrors: false });
 	// Seen once on a loaded machine: 404 for a moment after /rest/settings already answered.
@@ -103,8 +104,10 @@ beforeAll(async () => {
 	});
 	expect({ status: owner.status, text: owner.text.slice(0, 300) }).toMatchObject({ status: 200 });
 	// n8n activates published workflows after its REST API is up: until then the production URL answers 404.
-	const probe = `${topic().instance.baseUrl}/webhook/${webhookPathOf()}`;
-	await until('the production webhook', async () => ((await httpRequest(probe, { method: 'POST', body: '' })).status === 404 ? undefined : true), 120_000);
+	for (const example of ['delete-after-processing.json', 'line-items-then-delete.json']) {
+		const probe = `${topic().instance.baseUrl}/webhook/${webhookPathOf(example)}`;
+		await until(`the production webhook of ${example}`, async () => ((await httpRequest(probe, { method: 'POST', body: '' })).status === 404 ? undefined : true), 120_000);
+	}
 	cookie = ([] as string[])
 		.concat(owner.headers['set-cookie'] ?? [])
 		.map((entry) => entry.split(';')[0])
@@ -126,6 +129,29 @@ test('each accepted signature form runs exactly one execution, which deletes exa
 	// Each execution deleted its own document and no other.
 	expect(FORM_DOCS.map((docId) => emulator.deleteCount(docId))).toEqual(FORM_DOCS.map(() => 1));
 	expect(OTHER_DOCS.map((docId) => emulator.deleteCount(docId))).toEqual(OTHER_DOCS.map(() => 0));
+});
+
+test('the whole loop: a file sent to 1Flow is processed, and its signed document.ready runs Trigger → Get (one item per line item) → Delete', async () => {
+	const { emulator, setup } = topic();
+	await configureCallbacks({ example: 'line-items-then-delete.json', form: { signs: 'timestamp.body', encoding: 'hex' } });
+	// A file uploaded to 1Flow by any means (here straight to its API, by URL).
+	const upload = await httpRequest(`${emulator.baseUrl}/api/webhook/${setup.webhookId}/document/upload`, {
+		headers: { authorization: setup.secret },
+		body: { url: `${emulator.baseUrl}/samples/invoice.pdf` },
+	});
+	expect(upload.status).toBe(200);
+	const { documentId } = upload.json as { documentId: string };
+	// 1Flow processes it, then calls the published workflow back.
+	const [execution] = await finishedExecutions(1, IDS.lineItems);
+	expect(execution.status).toBe('success');
+	const requests = emulator.requests.filter((request) => request.docId === documentId);
+	// Read once, then deleted once although several line-item items named it.
+	expect(requests.map((request) => [request.path.split('/').pop(), request.status])).toEqual([
+		['get', 200],
+		['delete', 200],
+	]);
+	expect(emulator.deleteCount(documentId)).toBe(1);
+	expect(emulator.callbacks.sent.filter((sent) => sent.documentId === documentId).map((sent) => sent.status)).toEqual([200]);
 });
 
 test('forged, tampered, stale, unsigned, wrong-secret and incomplete callbacks get 401 and start nothing', async () => {

@@ -71,6 +71,19 @@ export class Editor {
 		}
 	}
 
+	/**
+	 * The text of an element once it matches `pattern` (the editor renders tables after the panel
+	 * opens, later on a busy machine); the last text read when it never does, for the assertion.
+	 */
+	async textMatching(locator: Locator, pattern: RegExp, timeoutMs = 20_000): Promise<string> {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const text = await locator.innerText().catch(() => '');
+			if (pattern.test(text) || Date.now() > deadline) return text;
+			await this.page.waitForTimeout(200);
+		}
+	}
+
 	byTestId(id: string): Locator {
 		return this.page.getByTestId(id);
 	}

@@ -32,6 +32,7 @@ export const IDS = {
 	agentMissing: 'e2eAgentToolMis1',
 	uploadExample: 'e2eExampleUpld01',
 	uploadGet: 'e2eUploadGetUrl1',
+	lineItems: 'e2eExampleLines1',
 };
 
 interface WorkflowNode {
@@ -100,9 +101,9 @@ function startByHand(workflow: Workflow, triggerName: string, json: unknown, sta
 	workflow.connections.Start = { main: [[{ node: triggerName, type: 'main', index: 0 }]] };
 }
 
-/** The path of the delete-after-processing example's trigger under /webhook/ (production) and /webhook-test/. */
-export function webhookPathOf(): string {
-	return `${String(node(readExample('delete-after-processing.json'), '1Flow document ready').webhookId)}/callback`;
+/** The path of an example's 1Flow Trigger under /webhook/ (production) and /webhook-test/. */
+export function webhookPathOf(example = 'delete-after-processing.json'): string {
+	return `${String(node(readExample(example), '1Flow document ready').webhookId)}/callback`;
 }
 
 /** Every workflow of the suite, using the imported credentials. */
@@ -154,5 +155,6 @@ export function suiteWorkflows(credOk: Credential, credBad: Credential, openAi: 
 		agentVariant(IDS.agentMissing, 'Please delete document doc_ai_missing from 1Flow.'),
 		variant(readExample('upload-attachment-wait-delete.json'), IDS.uploadExample, credOk),
 		uploadGet,
+		variant(readExample('line-items-then-delete.json'), IDS.lineItems, credOk, undefined, signing),
 	];
 }
