@@ -46,9 +46,14 @@ test('nodes panel: "1Flow" finds the node; Delete shows its notice, Document ID 
 	await editor.step('nodes-panel', async () => {
 		await editor.newWorkflowWithManualTrigger();
 		await editor.searchNodes('1Flow');
+		// n8n lists a node and its trigger as one entry, and describes it with the trigger's description.
+		const described = /Starts the workflow when 1Flow has processed a document/;
+		expect(await editor.textMatching(editor.creatorItem('1Flow').first(), described)).toMatch(described);
 		await editor.creatorItem('1Flow').first().click();
 		const actions = await editor.nodeCreator.getByTestId('item-iterator-item').allInnerTexts();
 		expect(actions).toEqual(expect.arrayContaining(['Upload a document', 'Get a document', 'Delete a document']));
+		// The trigger's events (Document Ready, Any Event) are the entry's triggers.
+		expect(await editor.textMatching(editor.nodeCreator, /Triggers \(2\)/)).toMatch(/Triggers \(2\)/);
 	});
 	await editor.step('delete-node', async () => {
 		await editor.creatorItem('Delete a document').click();
