@@ -8,7 +8,7 @@ import type { INodeExecutionData } from 'n8n-workflow';
 
 import { demoDocIds, type FaultAction, type FaultConfig, type OneFlowEmulator, type RecordedRequest } from '../../testkit/emulator';
 import type { RunNodeResult } from '../../testkit/engine';
-import { SECRET, WEBHOOK_ID, emulatorsPerTest, runOneFlow, type RunSettings } from '../support/one-flow-node';
+import { SECRET, WEBHOOK_ID, describeEachTransport, emulatorsPerTest, runOneFlow, type RunSettings } from '../support/one-flow-node';
 import { sleep, waitFor } from '../support/wait';
 
 const startEmulators = emulatorsPerTest();
@@ -100,7 +100,7 @@ describe('output order', () => {
 	});
 });
 
-describe('stopping', () => {
+describeEachTransport('stopping', () => {
 	test.each([['stopWorkflow'], ['continueErrorOutput']] as const)('a cancelled execution stops sending (On Error: %s)', async (onError) => {
 		const docIds = demoDocIds(200);
 		const emulator = await startEmulator(docIds, { latencyMs: 50 });
