@@ -28,6 +28,7 @@ export const IDS = {
 	errorOutputs: 'e2eErrorOutput01',
 	agentOk: 'e2eAgentToolOk01',
 	agentMissing: 'e2eAgentToolMis1',
+	keepAlive: 'e2eKeepAlive0001',
 };
 
 interface WorkflowNode {
@@ -138,6 +139,7 @@ export function suiteWorkflows(credOk: Credential, credBad: Credential, openAi: 
 		stopVariant(IDS.stop404, '404', 'doc_nope', credOk),
 		stopVariant(IDS.stopInput, 'invalid docId', '   ', credOk),
 		variant(readJson(join(FIXTURES_DIR, 'error-outputs.json')), IDS.errorOutputs, credOk),
+		variant(readJson(join(FIXTURES_DIR, 'keep-alive.json')), IDS.keepAlive, credOk),
 		agentVariant(IDS.agentOk, 'Please delete document doc_ai1 from 1Flow.'),
 		agentVariant(IDS.agentMissing, 'Please delete document doc_ai_missing from 1Flow.'),
 	];
