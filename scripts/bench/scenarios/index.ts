@@ -1,4 +1,5 @@
 /** Every scenario of the benchmark by its --only name, in the order a full run makes them. */
+import { keepalive } from './keepalive';
 import { overhead } from './overhead';
 import { placement } from './placement';
 import { profile } from './profile';
@@ -9,6 +10,7 @@ import { throughput } from './throughput';
 
 export const SCENARIOS: Record<string, Scenario> = {
 	throughput,
+	keepalive,
 	overhead,
 	scale,
 	ratelimit: rateLimit,
