@@ -6,6 +6,10 @@
  * handshake, one for the request itself; a reused connection pays the last one only.
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+
+/** Timers fire up to a millisecond late: a chunk due within half of one goes now, so delays are right on average. */
+const DUE_WITHIN_MS = 0.5;
 
 /** One direction of one connection: chunks released in order, each no earlier than its time. */
 class DelayedPipe {
@@ -15,13 +19,13 @@ class DelayedPipe {
 	constructor(
 		private readonly to: Socket,
 		private readonly delayMs: number,
-		/** No byte leaves before this time (the client's TCP handshake). */
+		/** No byte leaves before this time (performance.now(): the client's TCP handshake). */
 		private notBefore = 0,
 	) {}
 
 	/** A chunk, the end of the stream, or the connection's close (passed on after what came before it). */
 	push(chunk: Buffer | 'end' | 'close'): void {
-		const at = Math.max(Date.now() + this.delayMs, this.notBefore);
+		const at = Math.max(performance.now() + this.delayMs, this.notBefore);
 		this.notBefore = at;
 		this.queue.push({ at, chunk });
 		this.schedule();
@@ -29,13 +33,13 @@ class DelayedPipe {
 
 	private schedule(): void {
 		if (this.timer !== undefined || this.queue.length === 0) return;
-		this.timer = setTimeout(() => this.release(), Math.max(0, this.queue[0].at - Date.now()));
+		this.timer = setTimeout(() => this.release(), Math.max(0, Math.round(this.queue[0].at - performance.now())));
 	}
 
 	private release(): void {
 		this.timer = undefined;
-		const now = Date.now();
-		while (this.queue.length > 0 && this.queue[0].at <= now) {
+		const now = performance.now();
+		while (this.queue.length > 0 && this.queue[0].at <= now + DUE_WITHIN_MS) {
 			const { chunk } = this.queue.shift()!;
 			if (this.to.destroyed) continue;
 			if (chunk === 'end') this.to.end();
@@ -79,7 +83,7 @@ export class DelayProxy {
 			this.sockets.add(socket);
 			socket.once('close', () => this.sockets.delete(socket));
 		}
-		const toServer = new DelayedPipe(upstream, oneWay, Date.now() + this.roundTripMs + oneWay);
+		const toServer = new DelayedPipe(upstream, oneWay, performance.now() + this.roundTripMs + oneWay);
 		const toClient = new DelayedPipe(client, oneWay);
 		const wire = (from: Socket, pipe: DelayedPipe) => {
 			from.on('data', (chunk: Buffer) => pipe.push(chunk));

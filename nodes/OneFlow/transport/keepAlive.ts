@@ -85,11 +85,16 @@ async function readBody(response: Response, timeout: InactivityTimeout): Promise
  * Attempt as n8n's helper gives. Redirects are not followed (fetch hands back the 3xx itself).
  */
 export async function sendKeepAlive(client: KeepAliveClient, request: PreparedRequest): Promise<Attempt> {
-	if (client.egress) {
-		const allowed = await client.egress.validateUrl(request.url);
-		if (!allowed.ok) return { kind: 'network', reason: 'other', direct: 'egressBlocked' };
-	}
 	const direct = client.egress ? 'egressChecked' : 'egressUnavailable';
+	if (client.egress) {
+		try {
+			const allowed = await client.egress.validateUrl(request.url);
+			if (!allowed.ok) return { kind: 'network', reason: 'other', direct: 'egressBlocked' };
+		} catch (error) {
+			// The check resolves the host name first: a name that does not resolve fails here.
+			return { kind: 'network', reason: networkFailureOf(error), direct };
+		}
+	}
 	const timeout = new InactivityTimeout(request.timeoutMs);
 	const { cancelSignal } = client;
 	const signal = cancelSignal ? AbortSignal.any([cancelSignal, timeout.controller.signal]) : timeout.controller.signal;

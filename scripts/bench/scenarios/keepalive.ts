@@ -36,6 +36,8 @@ interface Row {
 	client: TlsClient | 'ideal';
 	concurrency: number;
 	wallMs: number;
+	/** First request in to last answer out, as the emulator saw it: the wall time without the engine's work before and after. */
+	spanMs?: number;
 	cpuMicrosPerRequest?: number;
 	connectionsPerRequest?: number;
 	failed?: number;
@@ -50,13 +52,14 @@ function ask(worker: ChildProcess, request: TlsClientRequest): Promise<Extract<T
 }
 
 async function measure(emulator: EmulatorHandle, worker: ChildProcess, packageDir: string, client: TlsClient, count: number, concurrency: number): Promise<Row> {
-	const { docIds } = await prepare(emulator, count, { latencyMs: SERVER_MS }, false);
+	const { docIds } = await prepare(emulator, count, { latencyMs: SERVER_MS }, true);
 	const reply = await ask(worker, { client, baseUrl: emulator.baseUrl, docIds, concurrency, packageDir });
 	const stats = await emulator.stats();
 	return {
 		client,
 		concurrency,
 		wallMs: reply.wallMs,
+		spanMs: stats.lastEndedAt === undefined || stats.firstStartedAt === undefined ? undefined : stats.lastEndedAt - stats.firstStartedAt,
 		cpuMicrosPerRequest: reply.cpuMicros / count,
 		connectionsPerRequest: stats.connections / Math.max(1, stats.requests),
 		failed: count - reply.deleted,
@@ -133,12 +136,13 @@ export const keepalive: Scenario = async ({ options, resultsDir }) => {
 	const label = (client: Row['client']) => CLIENTS.find((entry) => entry.client === client)?.label ?? 'ideal';
 	const table: Table = {
 		title: `Keep-alive over TLS: ${count} deletes, round trip ${ROUND_TRIP_MS} ms (a delaying proxy), server ${SERVER_MS} ms, HTTPS (certificate: ${madeWith})`,
-		headers: ['client', 'concurrency', 'wall s', '× ideal', 'client CPU µs/req', 'CPU vs helper', 'new conn/req', 'failed', 'target', 'result'],
+		headers: ['client', 'concurrency', 'wall s', '× ideal', 'request span s', 'client CPU µs/req', 'CPU vs helper', 'new conn/req', 'failed', 'target', 'result'],
 		rows: judged.map((row) => [
 			label(row.client),
 			row.concurrency,
 			seconds(row.wallMs),
 			times(row.ratio),
+			seconds(row.spanMs),
 			row.cpuMicrosPerRequest === undefined ? undefined : Math.round(row.cpuMicrosPerRequest),
 			row.client === 'ideal' || row.cpuShare === undefined ? undefined : times(row.cpuShare),
 			fixed(row.connectionsPerRequest, 3),
@@ -148,6 +152,7 @@ export const keepalive: Scenario = async ({ options, resultsDir }) => {
 		]),
 		notes: [
 			'ideal = N × (round trip + server time) / concurrency: every request waits one round trip and the server, nothing else.',
+			'wall = the whole run (for the node: n8n\'s engine reading every item first, then the requests); request span = first request in to last answer out, as the emulator saw it.',
 			'client CPU = user+system CPU of the client process per request (n8n engine + node + HTTP client, TLS included); the emulator and proxy run in another process.',
 			'new conn/req = TCP (and TLS) connections the emulator accepted per request. Each measured run starts with an empty connection pool and pays its own handshakes.',
 			`chart: ${chartFile}`,
