@@ -20,7 +20,9 @@ export class OneFlowApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/oneflow.svg', dark: 'file:../icons/oneflow.dark.svg' };
 
-	documentationUrl = 'https://github.com/1flow/n8n-nodes-1flow#credentials';
+	// The package's page on the npm registry shows the README and exists once the package is
+	// published; no #anchor, since n8n appends its tracking parameters to this URL.
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-1flow';
 
 	properties: INodeProperties[] = [
 		{

@@ -1,10 +1,11 @@
 /**
- * `npm run demo`: runs examples/demo-bulk-delete.json through n8n's engine against the
- * built-in 1Flow emulator and prints what happened to each item.
+ * `npm run demo`: against the built-in 1Flow emulator, in n8n's engine,
+ * 1. Upload → Get → Delete of one invoice (./demo-upload-get-delete), then
+ * 2. examples/demo-bulk-delete.json, printing what happened to each item.
  *
  * `npm run demo -- --base-url https://app.1flow.io --webhook-id ID --secret S --doc-id DOC`
- * runs the same workflow against a real 1Flow account instead, deleting only the --doc-id
- * documents given (repeat the flag for several). Deleting is permanent.
+ * runs part 2 against a real 1Flow account instead, deleting only the --doc-id documents given
+ * (repeat the flag for several). Deleting is permanent. Part 1 runs against the emulator only.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import type { INodeExecutionData } from 'n8n-workflow';
 import { DEMO_WEBHOOK, OneFlowEmulator } from '../testkit/emulator';
 import { runNode, type CredentialData, type OnErrorSetting } from '../testkit/engine';
 import { REPO_ROOT } from '../testkit/repo';
+import { uploadGetDelete } from './demo-upload-get-delete';
 
 interface WorkflowNode {
 	name: string;
@@ -110,7 +112,11 @@ async function main(): Promise<number> {
 	}
 
 	try {
-		console.log(`Workflow "${workflow.name}": ${items.length} item(s) into "${node.name}", run by n8n's engine\n`);
+		if (emulator) {
+			await uploadGetDelete(emulator, credentials);
+			emulator.resetRecord();
+		}
+		console.log(`\n== 2. Bulk delete ==\nWorkflow "${workflow.name}": ${items.length} item(s) into "${node.name}", run by n8n's engine\n`);
 		const started = Date.now();
 		const result = await runNode({
 			node: 'oneFlow',

@@ -9,7 +9,8 @@
  *   node types in memory.
  *
  * --emulator also starts the 1Flow emulator on 127.0.0.1:5680 (demo webhook, 10 documents)
- * and imports a "1Flow account" credential pointing at it, with the id the examples use, so
+ * and imports a "1Flow account" credential pointing at it and a "1Flow callback signing"
+ * credential with the secret its callbacks are signed with, with the ids the examples use, so
  * imported examples run as they are.
  * --fresh uses a new temporary user folder instead of <cache>/dev-n8n.
  */
@@ -19,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { DEMO_WEBHOOK, OneFlowEmulator, demoDocIds } from '../testkit/emulator';
+import { DEMO_SIGNING_SECRET, DEMO_WEBHOOK, OneFlowEmulator, demoDocIds } from '../testkit/emulator';
 import { cacheDir, ensureN8n, installCommunityPackage, isN8nInstalled, n8nCli, n8nEnv, packPackage, startN8n, type N8nServer } from '../testkit/n8n';
 import { REPO_ROOT } from '../testkit/repo';
 
@@ -58,15 +59,17 @@ function rebuildAndInstall(userFolder: string): boolean {
 }
 
 async function startEmulator(env: NodeJS.ProcessEnv, userFolder: string, app: ReturnType<typeof ensureN8n>): Promise<OneFlowEmulator> {
-	const emulator = new OneFlowEmulator({ port: EMULATOR_PORT, webhooks: [{ ...DEMO_WEBHOOK, documents: demoDocIds(10) }] });
+	const emulator = new OneFlowEmulator({ port: EMULATOR_PORT, webhooks: [{ ...DEMO_WEBHOOK, documents: demoDocIds(10) }], callbacks: { secret: DEMO_SIGNING_SECRET } });
 	const baseUrl = await emulator.start();
 	const file = join(userFolder, 'dev-credentials.json');
 	const data = { baseUrl, webhookId: DEMO_WEBHOOK.id, webhookSecret: DEMO_WEBHOOK.secret };
-	writeFileSync(file, JSON.stringify([{ id: '1flow-example', name: '1Flow account', type: 'oneFlowApi', data }]));
+	const signing = { id: '1flow-callback-example', name: '1Flow callback signing', type: 'oneFlowCallbackApi', data: { signingSecret: DEMO_SIGNING_SECRET } };
+	writeFileSync(file, JSON.stringify([{ id: '1flow-example', name: '1Flow account', type: 'oneFlowApi', data }, signing]));
 	const imported = await n8nCli(app, ['import:credentials', `--input=${file}`], env);
 	rmSync(file, { force: true });
 	if (imported.code !== 0) log(`importing the emulator credential failed:\n${imported.output.slice(-2000)}`);
 	log(`1Flow emulator on ${baseUrl} (webhook ${DEMO_WEBHOOK.id}, documents doc_001..doc_010); credential "1Flow account" points at it`);
+	log(`its callbacks are signed with the secret of credential "1Flow callback signing"; send one: README, Development`);
 	return emulator;
 }
 

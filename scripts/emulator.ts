@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 
-import { DEMO_WEBHOOK, OneFlowEmulator, demoDocIds, type FaultConfig } from '../testkit/emulator';
+import { DEFAULT_PROCESSING, DEMO_SIGNING_SECRET, DEMO_WEBHOOK, OneFlowEmulator, demoDocIds, type FaultConfig } from '../testkit/emulator';
 
 const USAGE = 'Usage: npm run emulator -- [--port 5680] [--host 127.0.0.1] [--latency MS] [--rate PER_SECOND] [--seed-docs N]';
 
@@ -40,6 +40,7 @@ async function main(): Promise<void> {
 		port: numberOption('port', values.port, 5680),
 		faults,
 		webhooks: [{ ...DEMO_WEBHOOK, documents: docIds }],
+		callbacks: { secret: DEMO_SIGNING_SECRET },
 	});
 	const baseUrl = await emulator.start();
 	console.log(
@@ -51,7 +52,14 @@ async function main(): Promise<void> {
 			`  documents:   ${docIds.length === 0 ? 'none' : `${docIds[0]} .. ${docIds[docIds.length - 1]} (${docIds.length})`}`,
 			`  latency:     ${latencyMs} ms`,
 			`  rate limit:  ${rate > 0 ? `${rate}/s` : 'off'}`,
-			`  endpoint:    POST ${baseUrl}/api/webhook/${DEMO_WEBHOOK.id}/document/delete  {"docId":"..."}`,
+			`  endpoints:   POST ${baseUrl}/api/webhook/${DEMO_WEBHOOK.id}/document/upload  (multipart field "file", or {"url": ...})`,
+			`               GET  ${baseUrl}/api/webhook/${DEMO_WEBHOOK.id}/document/get?docId=...  (also POST {"docId":"..."})`,
+			`               POST ${baseUrl}/api/webhook/${DEMO_WEBHOOK.id}/document/delete  {"docId":"..."}`,
+			`  processing:  an upload is PENDING, PARTIAL, EXTRACTED for ${DEFAULT_PROCESSING.pendingMs} / ${DEFAULT_PROCESSING.partialMs} / ${DEFAULT_PROCESSING.extractedMs} ms, then INDEXED`,
+			`  sample file: ${baseUrl}/samples/invoice.pdf  (for uploads by URL; the emulator fetches from loopback only)`,
+			`  callbacks:   signed with ${DEMO_SIGNING_SECRET} (the public DEMO signing secret); set where they go:`,
+			`               PUT ${baseUrl}/_emulator/callbacks  {"url":"...","secret"?:"...","form"?:{"signs":"timestamp.body","encoding":"hex"}}`,
+			`               POST ${baseUrl}/_emulator/callbacks/send  {"docId":"doc_001","kind":"signed"}   (README: Development)`,
 			'Press Ctrl+C to stop.',
 		].join('\n'),
 	);

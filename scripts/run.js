@@ -64,6 +64,7 @@ const tasks = {
 	bench: (env, args) => runScript(env, 'bench/main', args, ['--expose-gc']),
 	emulator: (env, args) => runScript(env, 'emulator', args),
 	'n8n:install': (env, args) => runScript(env, 'n8n-install', args),
+	scan: (env, args) => runScript(env, 'scan', args),
 };
 
 function main() {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { ensureChromium } from '../testkit/browser';
 import { ensureN8n, packPackage, type N8nMajor } from '../testkit/n8n';
 import { REPO_ROOT } from '../testkit/repo';
 import { N8N_OPTION, n8nMajors } from './n8n-majors';
@@ -39,6 +40,8 @@ function main(): number {
 	const { values } = parseArgs({ options: { ...N8N_OPTION, keep: { type: 'boolean', default: false } } });
 	const majors = n8nMajors(values.n8n);
 	const started = Date.now();
+	// The editor test (n8n 2.x) drives Debian's Chromium.
+	if (majors.includes(2)) ensureChromium();
 	const workDir = mkdtempSync(join(tmpdir(), 'n8n-nodes-1flow-e2e-'));
 	const tarball = packPackage(workDir);
 	log(`Packed ${basename(tarball)} (${Math.round(statSync(tarball).size / 1024)} KiB)`);

@@ -18,6 +18,7 @@ import { isFirstDelivery } from './replay';
 import { verifySignature, type Refusal } from './signature';
 
 const CREDENTIAL_TYPE = 'oneFlowCallbackApi';
+const BODY_ONLY_SIGNATURE_MEMORY_MS = 24 * 60 * 60 * 1000;
 
 export class OneFlowTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -36,7 +37,7 @@ export class OneFlowTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					"In 1Flow, open Organization Settings > Webhooks and paste this node's Production URL as the callback URL (n8n's Test URL differs and only listens while you test). Set a Webhook Signing Secret there and the same one in this node's credential: callbacks are then verified and forged ones refused.",
+					"In 1Flow, open Organization Settings > Webhooks and paste this node's Production URL as the callback URL (n8n's Test URL differs and only listens while you test). Set a Webhook Signing Secret there and the same one in this node's credential: callbacks are then verified and forged ones refused. Without a credential every callback is refused, unless you turn on Accept Unsigned Callbacks, which lets anyone who learns the URL start this workflow.",
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
@@ -117,14 +118,22 @@ export class OneFlowTrigger implements INodeType {
 		const refuse = (status: 401 | 400, refusal: Refusal | 'no signing secret' | 'body is not JSON'): IWebhookResponseData => {
 			// Who is refused learns nothing; why is said to the admin only.
 			this.logger.warn(`1Flow Trigger refused a callback: ${refusal}`, { node: this.getNode().name, workflowId: this.getWorkflow().id });
-			this.getResponseObject().status(status).json({ error: status === 401 ? 'Unauthorized' : 'Bad Request' });
+			// Node's own response API: n8n hands an Express Response, which extends it.
+			const response = this.getResponseObject();
+			response.statusCode = status;
+			response.setHeader('Content-Type', 'application/json; charset=utf-8');
+			response.end(JSON.stringify({ error: status === 401 ? 'Unauthorized' : 'Bad Request' }));
 			return { noWebhookResponse: true };
 		};
 
+		// n8n reads the raw body before calling a version 1 webhook node; a later version may not.
+		if (request.rawBody === undefined && typeof request.readRawBody === 'function') await request.readRawBody();
 		const rawBody: Buffer = request.rawBody ?? Buffer.alloc(0);
 		const now = Date.now();
 		const hasCredential = this.getNode().credentials?.[CREDENTIAL_TYPE] !== undefined;
 		const secret = hasCredential ? String((await this.getCredentials(CREDENTIAL_TYPE)).signingSecret ?? '').trim() : '';
+		// A credential chosen but empty is a mistake, not a wish to accept unsigned callbacks.
+		if (hasCredential && secret === '') return refuse(401, 'no signing secret');
 		let fingerprint: string;
 		let repeatUntil: number;
 		if (secret !== '') {
@@ -140,7 +149,8 @@ export class OneFlowTrigger implements INodeType {
 			);
 			if (!verification.verified) return refuse(401, verification.refusal);
 			fingerprint = verification.fingerprint;
-			repeatUntil = verification.timestampMs + toleranceMs;
+			// A signature over the body alone stays valid under any fresh timestamp: remember it longer.
+			repeatUntil = verification.timestampSigned ? verification.timestampMs + toleranceMs : now + BODY_ONLY_SIGNATURE_MEMORY_MS;
 		} else if (options.acceptUnsigned === true) {
 			fingerprint = createHash('sha256').update(rawBody).digest('hex');
 			repeatUntil = now + toleranceMs;

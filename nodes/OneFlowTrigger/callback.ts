@@ -23,8 +23,9 @@ export function isWanted(body: IDataObject, events: string[]): boolean {
 /** The items the workflow starts with: the callback as sent, simplified, or one per line item. */
 export function callbackItems(body: IDataObject, output: CallbackOutput, verified: boolean): IDataObject[] {
 	const documentId = typeof body.documentId === 'string' ? body.documentId : '';
-	const about = { event: body.event ?? null, verified };
-	if (output === 'simplified') return [{ ...about, ...simplifyDocument(body, documentId) }];
-	if (output === 'lineItems') return lineItemRows(body, documentId).map((row) => ({ ...about, ...row }));
+	const event = body.event ?? null;
+	// `verified` comes last: no field 1Flow sends can claim it.
+	if (output === 'simplified') return [{ event, ...simplifyDocument(body, documentId), verified }];
+	if (output === 'lineItems') return lineItemRows(body, documentId).map((row) => ({ event, ...row, verified }));
 	return [{ ...body, verified }];
 }

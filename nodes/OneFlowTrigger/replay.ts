@@ -1,7 +1,9 @@
 /**
- * Callbacks this n8n process accepted recently. A second delivery within the timestamp window
- * (a replay, or 1Flow retrying) starts nothing; after the window the timestamp check refuses
- * it anyway. Kept per process: n8n with several webhook processes keeps one list in each.
+ * Callbacks this n8n process accepted recently. A second delivery while remembered (a replay,
+ * or 1Flow retrying) starts nothing. A signature over the timestamp is remembered for the
+ * timestamp window, after which the timestamp check refuses it anyway; one over the body
+ * alone, which a fresh timestamp does not invalidate, for a day. Kept per process (lost on
+ * restart): n8n with several webhook processes keeps one list in each.
  */
 const MAX_ENTRIES = 100_000;
 

@@ -21,12 +21,18 @@ export interface SignedRequest {
 export type Refusal = 'no signature' | 'no timestamp' | 'unreadable timestamp' | 'timestamp outside the window' | 'signature mismatch';
 
 export type Verification =
-	| { verified: true; timestampMs: number; fingerprint: string }
+	/** `timestampSigned`: the signature covers the timestamp, so a replay cannot bring a fresh one. */
+	| { verified: true; timestampMs: number; fingerprint: string; timestampSigned: boolean }
 	| { verified: false; refusal: Refusal };
 
-const SIGNED_STRINGS: Array<(rawBody: Buffer, timestamp: string) => Buffer> = [
-	(rawBody) => rawBody,
-	(rawBody, timestamp) => Buffer.concat([Buffer.from(`${timestamp}.`), rawBody]),
+interface SignedString {
+	coversTimestamp: boolean;
+	of(rawBody: Buffer, timestamp: string): Buffer;
+}
+
+const SIGNED_STRINGS: SignedString[] = [
+	{ coversTimestamp: false, of: (rawBody) => rawBody },
+	{ coversTimestamp: true, of: (rawBody, timestamp) => Buffer.concat([Buffer.from(`${timestamp}.`), rawBody]) },
 ];
 
 const DIGEST_BYTES = 32;
@@ -59,12 +65,12 @@ export function verifySignature(request: SignedRequest, secret: string, nowMs: n
 
 	const given = digestOf(request.signature);
 	if (!given) return { verified: false, refusal: 'signature mismatch' };
-	let matched: Buffer | undefined;
+	let matched: SignedString | undefined;
 	for (const signedString of SIGNED_STRINGS) {
-		const expected = createHmac('sha256', secret).update(signedString(request.rawBody, request.timestamp.trim())).digest();
+		const expected = createHmac('sha256', secret).update(signedString.of(request.rawBody, request.timestamp.trim())).digest();
 		// Every form is computed and compared, so the time taken does not tell which one matched.
-		if (timingSafeEqual(expected, given)) matched ??= expected;
+		if (timingSafeEqual(expected, given)) matched ??= signedString;
 	}
 	if (!matched) return { verified: false, refusal: 'signature mismatch' };
-	return { verified: true, timestampMs, fingerprint: matched.toString('hex') };
+	return { verified: true, timestampMs, fingerprint: given.toString('hex'), timestampSigned: matched.coversTimestamp };
 }

@@ -32,6 +32,8 @@ interface PrepareRequest {
 	count: number;
 	/** Keep request records (statuses, first/last time); cheap in a child process. */
 	record: boolean;
+	/** Line items of each prepared document's extraction (default: the emulator's). */
+	lineItems?: number;
 }
 
 export interface EmulatorStats {
@@ -43,6 +45,8 @@ export interface EmulatorStats {
 	deleted: number;
 	/** Documents deleted more than once (should be 0). */
 	deletedTwice: number;
+	/** Files uploaded since prepare(): size and SHA-256 of each, as the emulator received them. */
+	uploads: Array<{ size: number; sha256: string }>;
 	/** Status histogram (only when recording). */
 	statuses?: Record<string, number>;
 	/** Date.now() of the first request's arrival and the last answer (only when recording). */
@@ -103,7 +107,7 @@ export class EmulatorCore {
 	prepare(request: PrepareRequest): void {
 		const { emulator } = this;
 		emulator.setFaults({ ...request.faults });
-		emulator.addDocuments(DEMO_WEBHOOK.id, docIdsFor(request.prefix, request.count));
+		emulator.addDocuments(DEMO_WEBHOOK.id, docIdsFor(request.prefix, request.count), { lineItems: request.lineItems });
 		emulator.setRecording(request.record);
 		emulator.resetRecord();
 		this.prefix = request.prefix;
@@ -127,6 +131,7 @@ export class EmulatorCore {
 			connections: emulator.connectionCount - this.connectionsAtPrepare,
 			deleted,
 			deletedTwice,
+			uploads: emulator.uploads.map(({ file }) => ({ size: file.size, sha256: file.sha256 })),
 		};
 		if (emulator.requests.length > 0) {
 			const statuses: Record<string, number> = {};

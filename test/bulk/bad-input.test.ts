@@ -62,7 +62,7 @@ async function expectThrown(row: Row): Promise<void> {
 	const error = result.error as NodeApiError | NodeOperationError;
 	expectMessage(error.message, row.message);
 	// An error that names an item carries that item's index for n8n too.
-	const itemNamed = /\(item (\d+)\)$/.exec(error.message);
+	const itemNamed = /\[item (\d+)\]$/.exec(error.message);
 	if (itemNamed) expect(error.context.itemIndex).toBe(Number(itemNamed[1]));
 	if (row.description !== undefined) expect(error.description).toMatch(row.description);
 	expect(typeof error.description).toBe('string');
@@ -95,8 +95,8 @@ async function expectErrorItem(row: Row): Promise<void> {
 			description: expect.any(String),
 		},
 	});
-	// The item's error says the same as the thrown error would, without the "(item n)" suffix.
-	expectMessage(`${item.json.error as string}${isInput ? ' (item 0)' : ''}`, row.message);
+	// The item's error says the same as the thrown error would, without the "[item n]" suffix.
+	expectMessage(`${item.json.error as string}${isInput ? ' [item 0]' : ''}`, row.message);
 	expect(emulator.requestCount).toBe(row.requests);
 }
 

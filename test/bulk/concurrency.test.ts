@@ -157,7 +157,9 @@ describeEachTransport('stopping', () => {
 		expect(emulator.requestCount).toBeLessThanOrEqual(6 + 3);
 		const deleted = docIds.filter((docId) => emulator.deleteCount(docId) === 1).length;
 		expect(deleted).toBe(emulator.requestCount - 1);
-		expect((result.error as NodeApiError).description).toContain(`${deleted} other document(s) of this run were deleted`);
+		expect((result.error as NodeApiError).description).toContain(
+			deleted === 1 ? '1 other document of this run was deleted' : `${deleted} other documents of this run were deleted`,
+		);
 		expect(emulator.hasDocument(WEBHOOK_ID, 'doc_040')).toBe(true);
 	});
 });

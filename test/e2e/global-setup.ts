@@ -26,6 +26,7 @@ export default async function globalSetup(): Promise<void> {
 	const webhookId = 'wh_e2e';
 	const secret = `e2e-secret-${randomBytes(12).toString('hex')}`;
 	const wrongSecret = `e2e-wrong-${randomBytes(12).toString('hex')}`;
+	const signingSecret = `e2e-signing-${randomBytes(12).toString('hex')}`;
 	const baseUrl = `http://127.0.0.1:${emulatorPort}`;
 	const credOk: Credential = { id: IDS.credOk, name: '1Flow e2e', type: 'oneFlowApi', data: { baseUrl, webhookId, webhookSecret: secret } };
 	const credBad: Credential = { id: IDS.credBad, name: '1Flow e2e (wrong secret)', type: 'oneFlowApi', data: { baseUrl, webhookId, webhookSecret: wrongSecret } };
@@ -36,9 +37,11 @@ export default async function globalSetup(): Promise<void> {
 		data: { apiKey: 'sk-e2e-not-a-key', url: `http://127.0.0.1:${openAiPort}/v1` },
 	};
 
+	const signing: Credential = { id: IDS.credSigning, name: '1Flow callback signing (e2e)', type: 'oneFlowCallbackApi', data: { signingSecret } };
+
 	const template = await N8nInstance.open(major, templateFolder);
-	await template.import('credentials', [credOk, credBad, openAi]);
-	await template.import('workflow', suiteWorkflows(credOk, credBad, openAi));
+	await template.import('credentials', [credOk, credBad, openAi, signing]);
+	await template.import('workflow', suiteWorkflows(credOk, credBad, openAi, signing));
 	rmSync(join(templateFolder, 'e2e-input'), { recursive: true, force: true });
-	writeSuiteSetup({ major, workDir, templateFolder, emulatorPort, openAiPort, webhookId, secret, wrongSecret, outputs: template.outputs });
+	writeSuiteSetup({ major, workDir, templateFolder, emulatorPort, openAiPort, webhookId, secret, wrongSecret, signingSecret, outputs: template.outputs });
 }

@@ -18,9 +18,9 @@ test('install the packed package as a community node and import credentials and 
 	const stored = instance.query<{ id: string }>('SELECT id FROM workflow_entity').map((row) => row.id);
 	expect(stored).toEqual(expect.arrayContaining(workflowIds));
 	const credentials = instance.query<{ id: string; data: string }>('SELECT id, data FROM credentials_entity');
-	expect(credentials.map((row) => row.id).sort()).toEqual([IDS.credBad, IDS.credOk, IDS.credOpenAi].sort());
+	expect(credentials.map((row) => row.id).sort()).toEqual([IDS.credBad, IDS.credOk, IDS.credOpenAi, IDS.credSigning].sort());
 	// Stored encrypted.
-	expect(credentials.every((row) => !row.data.includes(setup.secret) && !row.data.includes(setup.wrongSecret))).toBe(true);
+	expect(credentials.every((row) => [setup.secret, setup.wrongSecret, setup.signingSecret].every((secret) => !row.data.includes(secret)))).toBe(true);
 });
 
 test('the webhook secret is not in the database files or any n8n output of the installation', () => {

@@ -328,7 +328,8 @@ describe('runWebhook', () => {
 		const signature = createHmac('sha256', SIGNING_SECRET).update(JSON.stringify(body)).digest('hex');
 		const result = await call(signature);
 		expect(result.error).toBeUndefined();
-		expect([result.reply.status, result.reply.json]).toEqual([200, { message: 'Workflow was started' }]);
+		// n8n answers a trigger without responseData with the literal text of its default.
+		expect([result.reply.status, result.reply.text]).toEqual([200, 'firstEntryJson']);
 		expect(result.workflowData).toEqual([[{ json: body }]]);
 	});
 

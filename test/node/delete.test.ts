@@ -117,7 +117,7 @@ describeEachTransport('1Flow error answers when the workflow stops on error', ()
 		expect(error.message).toBe('1Flow rejected document ID "doc_b": Missing or invalid docId in request body');
 		expect(error.httpCode).toBe('400');
 		expect(error.context.itemIndex).toBe(1);
-		expect(error.description).toContain('1 other document(s) of this run were deleted');
+		expect(error.description).toContain('1 other document of this run was deleted before the node stopped.');
 	});
 
 	it('401: says to check the webhook secret, and sends the request once', async () => {
@@ -222,7 +222,7 @@ describeEachTransport('Document ID expressions that fail', () => {
 		const result = await run([{ docId: 'doc_a' }], { parameters: { docId: '={{ $("No Such Node").item.json.id }}' } });
 		expect(result.error).toBeInstanceOf(NodeOperationError);
 		expect(result.error?.message).toBe(
-			'The "Document ID" expression failed: Referenced node doesn\'t exist (item 0)',
+			'The "Document ID" expression failed: Referenced node doesn\'t exist [item 0]',
 		);
 		expect(emulator.requests).toHaveLength(0);
 	});
@@ -231,7 +231,7 @@ describeEachTransport('Document ID expressions that fail', () => {
 		// n8n's backend turns a TypeError inside {{ }} into undefined rather than an error.
 		await start();
 		const result = await run([{ count: 3 }], { parameters: { docId: '={{ $json.count.toUpperCase() }}' } });
-		expect(result.error?.message).toBe('No document ID (item 0)');
+		expect(result.error?.message).toBe('No document ID [item 0]');
 		expect((result.error as NodeOperationError).description).toContain('Map "Document ID"');
 		expect(emulator.requests).toHaveLength(0);
 	});

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 
 import { OneFlowEmulator, type EmulatorOptions } from '../../testkit/emulator';
-import { runNode, type OnErrorSetting, type RunNodeResult } from '../../testkit/engine';
+import { runNode, type InputItem, type OnErrorSetting, type RunNodeOptions, type RunNodeResult } from '../../testkit/engine';
 
 /** The secret of WEBHOOK_ID: new for every test file, so a leak cannot hide behind a fixed value. */
 export const SECRET = `s3cr3t-${randomBytes(8).toString('hex')}`;
@@ -31,6 +31,9 @@ export interface RunSettings {
 	credentials?: Partial<OneFlowCredentialData>;
 	downstream?: boolean;
 	signal?: AbortSignal;
+	/** Files of each input item, by item index. */
+	files?: Array<InputItem['binary']>;
+	binaryDataMode?: RunNodeOptions['binaryDataMode'];
 }
 
 /** The node's two ways of sending: n8n's request helper (default) and "Reuse Connections". */
@@ -80,10 +83,11 @@ export async function runOneFlow(
 		node: 'oneFlow',
 		credentials: { oneFlowApi: credentials(emulator, settings.credentials) },
 		parameters: { resource: 'document', operation: settings.operation ?? 'delete', ...settings.parameters, options: optionsFor(settings) },
-		items: items.map((json) => ({ json })),
+		items: items.map((json, index) => ({ json, binary: settings.files?.[index] })),
 		onError: settings.onError,
 		downstream: settings.downstream,
 		signal: settings.signal,
+		binaryDataMode: settings.binaryDataMode,
 	});
 	expectNoSecret(result);
 	return result;

@@ -35,6 +35,13 @@ describe('verifySignature', () => {
 		expect(sign(forms[4][1])).not.toEqual(hex);
 	});
 
+	it('says whether the signature covers the timestamp (a replay cannot bring a fresh one)', () => {
+		const sign = (signature: string) => verifySignature({ rawBody, signature, timestamp }, SECRET, NOW, WINDOW);
+		expect(forms.map(([name, signature]) => [name, sign(signature)]).map(([name, verification]) => [name, (verification as { timestampSigned: boolean }).timestampSigned])).toEqual(
+			forms.map(([name]) => [name, name.includes('timestamp')]),
+		);
+	});
+
 	it.each([
 		['no signature', { signature: undefined }, 'no signature'],
 		['no timestamp', { timestamp: undefined }, 'no timestamp'],

@@ -16,6 +16,9 @@ export interface RecordedRequest {
 	/** The webhook exists and its secret (if any) matched; the header value itself is never kept. */
 	authorized: boolean;
 	docId?: unknown;
+	/** Upload: the file name received, and the document it created (when it did). */
+	fileName?: string;
+	createdDocumentId?: string;
 	/** 0 while the request is still being handled. */
 	status: number | 'dropped' | 'hung' | 'lost';
 	deleted: boolean;

@@ -49,11 +49,26 @@ export interface FaultConfig {
 	/**
 	 * Per-request override, consulted before redirectTo and the rates. When it returns an
 	 * action, that action replaces them ('delay' replaces latencyMs and then processes the
-	 * request normally). attempt = 1-based count of requests seen for that docId since
-	 * construction / the last setFaults() / resetRecord().
+	 * request normally). attempt = 1-based count of requests seen at that endpoint for that
+	 * docId (uploads: that file name) since construction / the last setFaults() / resetRecord().
 	 */
-	script?: (request: { webhookId: string; docId: unknown; attempt: number }) => FaultAction | undefined;
+	script?: (request: ScriptedRequest) => FaultAction | undefined;
 }
+
+export type Endpoint = 'upload' | 'get' | 'delete';
+
+/** What a fault script is told about a request. */
+export interface ScriptedRequest {
+	endpoint: Endpoint;
+	webhookId: string;
+	/** The docId asked for (get, delete); undefined for uploads. */
+	docId: unknown;
+	/** The uploaded file's name (uploads only; undefined when the upload carries none). */
+	fileName?: string;
+	attempt: number;
+}
+
+type FaultRequest = Omit<ScriptedRequest, 'attempt'>;
 
 /** What an endpoint answers when no fault interferes. */
 export interface Answer {
@@ -137,7 +152,7 @@ export class Faults {
 	}
 
 	/** Runs an endpoint's work (which may change the store) behind the configured faults. */
-	run(exchange: Exchange, request: { webhookId: string; docId: unknown }, work: () => Answer): void {
+	run(exchange: Exchange, request: FaultRequest, work: () => Answer): void {
 		let action = this.scripted(request);
 		if (action === undefined) action = this.pick(exchange.req.url ?? exchange.record.path);
 		let latency = this.config.latencyMs ?? 0;
@@ -177,13 +192,15 @@ export class Faults {
 		this.hung.clear();
 	}
 
-	private scripted({ webhookId, docId }: { webhookId: string; docId: unknown }): FaultAction | undefined {
+	private scripted(request: FaultRequest): FaultAction | undefined {
 		const { script } = this.config;
 		if (!script) return undefined;
-		const key = typeof docId === 'string' ? docId : `\u0000${JSON.stringify(docId) ?? 'undefined'}`;
+		const { endpoint, docId, fileName } = request;
+		const subject = endpoint === 'upload' ? fileName : docId;
+		const key = `${endpoint} ${typeof subject === 'string' ? subject : `\u0000${JSON.stringify(subject) ?? 'undefined'}`}`;
 		const attempt = (this.attempts.get(key) ?? 0) + 1;
 		this.attempts.set(key, attempt);
-		return script({ webhookId, docId, attempt });
+		return script({ ...request, attempt });
 	}
 
 	private pick(originalPath: string): FaultAction | undefined {

@@ -4,6 +4,7 @@
  * user folder and the item carries only its id, as on an n8n instance configured that way.
  */
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 
 import { Container } from '@n8n/di';
 import { BinaryDataConfig, BinaryDataService } from 'n8n-core';
@@ -13,9 +14,9 @@ import { userFolder } from './env';
 
 export type BinaryDataMode = 'default' | 'filesystem';
 
-/** One file of an input item: its bytes (a string is taken as UTF-8 text) and what it is. */
+/** One file of an input item: its bytes (a string is taken as UTF-8 text, a stream is stored as it flows) and what it is. */
 export interface BinaryInput {
-	data: Buffer | string;
+	data: Buffer | string | Readable;
 	mimeType: string;
 	fileName?: string;
 }

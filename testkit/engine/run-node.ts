@@ -17,7 +17,7 @@ import { randomUUID } from 'node:crypto';
 
 import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import { NodeConnectionTypes, Workflow, createRunExecutionData } from 'n8n-workflow';
-import type { IConnections, IDataObject, INode, INodeExecutionData, IRun, IWorkflowBase } from 'n8n-workflow';
+import type { IBinaryKeyData, IConnections, IDataObject, INode, INodeExecutionData, IRun, IWorkflowBase } from 'n8n-workflow';
 
 import { WORKFLOW_ID, additionalData } from './additional-data';
 import { storeBinaries, useBinaryDataMode, type BinaryDataMode, type BinaryInput } from './binary-data';
@@ -31,6 +31,8 @@ export interface InputItem {
 	json: Record<string, unknown>;
 	/** Files by binary property name (`data`, ...). */
 	binary?: Record<string, BinaryInput>;
+	/** Files stored beforehand with storeBinaries (e.g. a large file, outside a measurement). */
+	storedBinary?: IBinaryKeyData;
 }
 
 export interface RunNodeOptions extends NodeSetup {
@@ -108,6 +110,7 @@ async function inputItems(options: RunNodeOptions, executionId: string): Promise
 	return await Promise.all(
 		options.items.map(async (item) => {
 			const json = structuredClone(item.json) as IDataObject;
+			if (item.storedBinary !== undefined) return { json, binary: item.storedBinary };
 			if (item.binary === undefined) return { json };
 			return { json, binary: await storeBinaries(item.binary, { workflowId: WORKFLOW_ID, executionId }) };
 		}),

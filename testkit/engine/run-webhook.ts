@@ -1,13 +1,19 @@
 /**
  * Calls a webhook node's `webhook()` the way n8n does when its URL is called, for trigger nodes
- * of the package: a real HTTP request on 127.0.0.1 reaches a server that hands it to the node
- * through n8n-core's WebhookContext, with the raw body kept as `rawBody` (what a signature is
- * computed over) and a JSON body parsed, as n8n's own server does.
+ * of the package: a real HTTP server on 127.0.0.1 hands each request to the node through
+ * n8n-core's WebhookContext, with the raw body kept as `rawBody` (what a signature is computed
+ * over) and the body parsed as n8n's server parses it for a version 1 webhook node.
  *
+ * What the caller gets back follows n8n 2.x and 1.x (webhook-helpers, body-parser):
+ * - content type application/json whose body does not parse: 422, before the node runs;
+ * - the node answered itself and returned `noWebhookResponse`: its answer;
+ * - no `workflowData`: 200 with the node's `webhookResponse`, else `{"message":"Webhook call received"}`;
+ * - `workflowData` (a run starts), response mode "Immediately": 200 with the webhook description's
+ *   `responseData`, which n8n takes from the description and, when the description has none, is
+ *   the literal text `firstEntryJson` (n8n's own triggers answer so too); the node's
+ *   `webhookResponse` or `{"message":"Workflow was started"}` only when `responseData` is empty.
  * The response object the node gets is Node's ServerResponse (n8n's is Express's Response,
  * which extends it): statusCode, setHeader, writeHead and end behave the same in both.
- * Without `noWebhookResponse` the caller gets n8n's answer for the default response mode
- * "Immediately": 200 `{"message":"Workflow was started"}`.
  */
 import './env';
 import { logMark, logTextSince } from './logging';
@@ -28,14 +34,31 @@ export interface RunWebhookOptions extends NodeSetup {
 	request: { method?: IHttpRequestMethods; headers?: Record<string, string>; body?: unknown };
 }
 
-export interface WebhookRunResult {
-	/** What the caller of the webhook URL got back. */
-	reply: HttpReply;
-	/** The items the node hands to the workflow; undefined when it starts none. */
+/** What one call of the webhook URL did on n8n's side. */
+export interface WebhookCall {
+	/** Whether the node's `webhook()` ran (n8n refuses a body it cannot parse before). */
+	nodeRan: boolean;
+	/** The items the node handed to the workflow: one run starts; undefined when none does. */
 	workflowData?: INodeExecutionData[][];
 	/** What `webhook()` threw (the caller then gets 500). */
 	error?: Error;
+}
+
+export interface WebhookRunResult extends WebhookCall {
+	/** What the caller of the webhook URL got back. */
+	reply: HttpReply;
 	logs: string[];
+}
+
+/** A node's webhook listening on 127.0.0.1: the same node (same id) for every call, as in an active workflow. */
+export interface WebhookEndpoint {
+	/** The URL to POST to (n8n's would be <base>/webhook/<path>). */
+	url: string;
+	/** Every call so far, in arrival order. */
+	calls: WebhookCall[];
+	/** Everything n8n-core and the node logged since the endpoint opened. */
+	logs(): string[];
+	close(): Promise<void>;
 }
 
 function readRaw(req: IncomingMessage): Promise<Buffer> {
@@ -47,51 +70,86 @@ function readRaw(req: IncomingMessage): Promise<Buffer> {
 	});
 }
 
-/** The request as n8n's server hands it to a webhook: raw bytes, parsed JSON, query, params. */
-async function asN8nRequest(req: IncomingMessage): Promise<IncomingMessage> {
+/** The request as n8n's server hands it to a webhook (raw bytes, parsed body, query); undefined when n8n answers 422. */
+async function asN8nRequest(req: IncomingMessage): Promise<IncomingMessage | undefined> {
 	const rawBody = await readRaw(req);
+	const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
 	let body: unknown = {};
-	if (/json/i.test(req.headers['content-type'] ?? '') && rawBody.length > 0) body = JSON.parse(rawBody.toString('utf8'));
+	if (rawBody.length > 0 && contentType === 'application/json') {
+		try {
+			body = JSON.parse(rawBody.toString('utf8'));
+		} catch {
+			return undefined;
+		}
+	} else if (rawBody.length > 0 && contentType === 'text/plain') {
+		body = rawBody.toString('utf8');
+	}
 	const query = Object.fromEntries(new URL(req.url ?? '/', 'http://127.0.0.1').searchParams);
-	return Object.assign(req, { rawBody, body, query, params: {} });
+	return Object.assign(req, { rawBody, body, query, params: {}, contentType });
 }
 
-/** Calls the webhook of a node of the package once and returns what happened. */
-export async function runWebhook(options: RunWebhookOptions): Promise<WebhookRunResult> {
+function answerJson(res: ServerResponse, status: number, value: unknown): void {
+	res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(value));
+}
+
+/** Starts the webhook of a node of the package; close() it after use. */
+export async function openWebhook(setup: NodeSetup): Promise<WebhookEndpoint> {
 	const mark = logMark();
-	const { node, description, nodeTypes, credentialsHelper } = await nodeUnderTest(options);
+	const { node, description, nodeTypes, credentialsHelper } = await nodeUnderTest(setup);
 	const webhook = description.webhooks?.[0];
 	const type = nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
 	if (webhook === undefined || typeof type.webhook !== 'function') throw new Error(`${node.type} is not a webhook node`);
 	const workflow = new Workflow({ id: WORKFLOW_ID, name: 'Webhook harness', nodes: [node], connections: {}, active: true, nodeTypes, staticData: {} });
-	const method = options.request.method ?? 'POST';
+	const method = String(webhook.httpMethod) as IHttpRequestMethods;
+	const calls: WebhookCall[] = [];
 
-	let workflowData: INodeExecutionData[][] | undefined;
-	let error: Error | undefined;
-	const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-		void (async () => {
-			const data: IWorkflowExecuteAdditionalData = additionalData(credentialsHelper, 'harness-webhook');
-			data.httpRequest = (await asN8nRequest(req)) as unknown as IWorkflowExecuteAdditionalData['httpRequest'];
-			data.httpResponse = res as unknown as IWorkflowExecuteAdditionalData['httpResponse'];
-			const webhookData: IWebhookData = { httpMethod: method, node: node.name, path: String(webhook.path), webhookDescription: webhook, workflowId: WORKFLOW_ID, workflowExecuteAdditionalData: data };
-			const context = new WebhookContext(workflow, node, data, 'webhook', webhookData, [], null);
-			try {
-				const response = await type.webhook!.call(context as IWebhookFunctions);
-				workflowData = response.workflowData;
-				if (response.noWebhookResponse !== true) res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Workflow was started' }));
-			} catch (thrown) {
-				error = thrown instanceof Error ? thrown : new Error(String(thrown));
-				res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ message: error.message }));
-			}
-		})();
-	});
+	const handle = async (req: IncomingMessage, res: ServerResponse) => {
+		const call: WebhookCall = { nodeRan: false };
+		calls.push(call);
+		const request = await asN8nRequest(req);
+		if (request === undefined) return answerJson(res, 422, { code: 422, message: 'Failed to parse request body' });
+		const data: IWorkflowExecuteAdditionalData = additionalData(credentialsHelper, `harness-webhook-${calls.length}`);
+		data.httpRequest = request as unknown as IWorkflowExecuteAdditionalData['httpRequest'];
+		data.httpResponse = res as unknown as IWorkflowExecuteAdditionalData['httpResponse'];
+		const webhookData: IWebhookData = { httpMethod: method, node: node.name, path: String(webhook.path), webhookDescription: webhook, workflowId: WORKFLOW_ID, workflowExecuteAdditionalData: data };
+		const context = new WebhookContext(workflow, node, data, 'webhook', webhookData, [], null);
+		try {
+			call.nodeRan = true;
+			const response = await type.webhook!.call(context as IWebhookFunctions);
+			call.workflowData = response.workflowData;
+			if (response.noWebhookResponse === true) return;
+			if (response.workflowData === undefined) return answerJson(res, 200, response.webhookResponse ?? { message: 'Webhook call received' });
+			const responseData = webhook.responseData ?? 'firstEntryJson';
+			if (responseData === 'noData') res.writeHead(200).end();
+			else if (typeof responseData === 'string' && responseData !== '') res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(responseData);
+			else answerJson(res, 200, response.webhookResponse ?? { message: 'Workflow was started' });
+		} catch (thrown) {
+			call.error = thrown instanceof Error ? thrown : new Error(String(thrown));
+			answerJson(res, 500, { message: call.error.message });
+		}
+	};
+	const server = createServer((req, res) => void handle(req, res));
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	const { port } = server.address() as AddressInfo;
+	return {
+		url: `http://127.0.0.1:${port}/webhook/${String(webhook.path)}`,
+		calls,
+		logs: () => logTextSince(mark),
+		async close() {
+			server.closeAllConnections();
+			await new Promise<void>((resolve) => server.close(() => resolve()));
+		},
+	};
+}
+
+/** Calls the webhook of a node of the package once and returns what happened. */
+export async function runWebhook(options: RunWebhookOptions): Promise<WebhookRunResult> {
+	const endpoint = await openWebhook(options);
 	try {
-		const { port } = server.address() as AddressInfo;
-		const reply = await httpRequest(`http://127.0.0.1:${port}/webhook/${String(webhook.path)}`, { method, headers: options.request.headers, body: options.request.body });
-		return { reply, workflowData, error, logs: logTextSince(mark) };
+		const { method, headers, body } = options.request;
+		const reply = await httpRequest(endpoint.url, { method: method ?? 'POST', headers, body });
+		return { reply, ...endpoint.calls[0], logs: endpoint.logs() };
 	} finally {
-		server.closeAllConnections();
-		await new Promise<void>((resolve) => server.close(() => resolve()));
+		await endpoint.close();
 	}
 }

@@ -1,3 +1,5 @@
+import type { IDataObject } from 'n8n-workflow';
+
 /** Why an item could not be done, in words a user (or an AI agent) can act on. */
 export interface Failure {
 	message: string;
@@ -7,6 +9,8 @@ export interface Failure {
 	httpCode: number | null;
 	/** 1Flow's own error text, when it sent one. */
 	apiBody?: Record<string, unknown>;
+	/** Facts learnt on the way, for the error item's `details` (e.g. the document an upload created). */
+	details?: IDataObject;
 }
 
 /** A failure found before anything was sent: bad input or a bad credential. */

@@ -58,7 +58,7 @@ export function requestOptionFields(words: { requests: string; retried: string }
 				"Whether to keep connections to 1Flow open and reuse them (Node.js fetch) instead of sending through n8n's request helper, which opens a new connection and TLS handshake for every request: much faster for many items. This mode connects directly, without n8n's proxy settings: leave it off when n8n must reach the internet through a proxy.",
 		},
 		{
-			displayName: 'Timeout',
+			displayName: 'Timeout (Milliseconds)',
 			name: 'timeout',
 			type: 'number',
 			typeOptions: { minValue: 1000, maxValue: 300000 },

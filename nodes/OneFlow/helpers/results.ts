@@ -38,6 +38,11 @@ export function isFailed(result: ItemResult | undefined): result is FailedItem {
 	return result !== undefined && 'failure' in result;
 }
 
+/** "1 other document", "3 other documents". */
+function countOf(count: number, noun: string): string {
+	return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 export function toNodeError(
 	context: IExecuteFunctions,
 	failed: FailedItem,
@@ -46,12 +51,11 @@ export function toNodeError(
 	words: RunWords,
 ): NodeApiError | NodeOperationError {
 	const { failure } = failed;
-	const description =
-		doneBefore > 0
-			? `${failure.description} ${doneBefore} other ${words.noun}(s) of this run were ${words.done} before the node stopped.`
-			: failure.description;
+	const doneAlready = `${countOf(doneBefore, `other ${words.noun}`)} of this run ${doneBefore === 1 ? 'was' : 'were'} ${words.done}`;
+	const description = doneBefore > 0 ? `${failure.description} ${doneAlready} before the node stopped.` : failure.description;
+	// "[item N]", counted from 0, as n8n's own messages and its error details ("Item Index") name an item.
 	if (failed.cause === 'input') {
-		return new NodeOperationError(context.getNode(), `${failure.message} (item ${itemIndex})`, { itemIndex, description });
+		return new NodeOperationError(context.getNode(), `${failure.message} [item ${itemIndex}]`, { itemIndex, description });
 	}
 	return new NodeApiError(context.getNode(), (failure.apiBody ?? { message: failure.message }) as JsonObject, {
 		message: failure.message,
@@ -86,7 +90,7 @@ export function toNodeOutput(context: IExecuteFunctions, results: ItemResult[], 
 	const done = results.filter((result) => 'done' in result && result.done).length;
 	const notSent = results.filter((result) => isFailed(result) && result.cause === 'notSent').length;
 	const failed = results.filter(isFailed).length - notSent;
-	const summary = `1Flow ${words.operation}: ${results.length} item(s), ${done} ${words.done}, ${failed} failed, ${notSent} not sent`;
+	const summary = `1Flow ${words.operation}: ${countOf(results.length, 'item')}, ${done} ${words.done}, ${failed} failed, ${notSent} not sent`;
 	const cancelled = context.getExecutionCancelSignal()?.aborted === true;
 	// A stopped execution leaves the user guessing what was done: say it where admins look.
 	if (cancelled) context.logger.warn(`${summary} (execution cancelled)`);

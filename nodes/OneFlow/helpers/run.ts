@@ -38,15 +38,18 @@ export interface Operation<Input, Value> {
 	success(value: Value, input: Input): { items: INodeExecutionData[]; done: boolean };
 }
 
-/** Reads a parameter of one item; an expression that throws becomes that item's Failure. */
+/**
+ * Reads a parameter of one item; an expression that throws becomes that item's Failure.
+ * `fallback` is the value of an option the user did not add (n8n throws for it otherwise).
+ */
 export function readParameter(
 	context: IExecuteFunctions,
-	parameter: { name: string; label: string; holds: string },
+	parameter: { name: string; label: string; holds: string; fallback?: unknown },
 	itemIndex: number,
 ): unknown {
-	const { name, label, holds } = parameter;
+	const { name, label, holds, fallback } = parameter;
 	try {
-		return context.getNodeParameter(name, itemIndex);
+		return context.getNodeParameter(name, itemIndex, fallback);
 	} catch (error) {
 		return inputFailure(
 			`The "${label}" expression failed: ${(error as Error).message}`,
@@ -61,7 +64,7 @@ function resultOf<Input, Value>(operation: Operation<Input, Value>, settled: Set
 		case 'done':
 			return operation.success(settled.value, input);
 		case 'failed':
-			return { failure: settled.failure, cause: 'api', details };
+			return { failure: settled.failure, cause: 'api', details: { ...details, ...settled.failure.details } };
 		case 'notSent':
 			return { failure: notSentFailure(settled.reason, operation.action(input)), cause: 'notSent', details };
 	}

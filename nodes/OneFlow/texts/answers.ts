@@ -103,7 +103,7 @@ export function networkFailure(reason: NetworkFailure, action: Action, origin: s
 		case 'timeout':
 			return failure(
 				`No answer from 1Flow within ${timeoutMs} ms while ${action.doing}`,
-				`The request to ${origin} timed out; ${action.unknownOutcome}. Raise "Timeout" in the node's options if 1Flow is slow, or ${action.runAgain}.`,
+				`The request to ${origin} timed out; ${action.unknownOutcome}. Raise "Timeout (Milliseconds)" in the node's options if 1Flow is slow, or ${action.runAgain}.`,
 			);
 		case 'reset':
 			return failure(`The connection to 1Flow dropped while ${action.doing}`, `${origin} closed the connection without an answer; ${action.unknownOutcome}. ${RunAgain}.`);
@@ -175,6 +175,11 @@ export function noDocumentIdFailure(action: Action): Failure {
 		description: '1Flow answered "success": true without a documentId, so the node cannot tell which document was created. Check in 1Flow.',
 		httpCode: 200,
 	};
+}
+
+/** Added to any failure while waiting for an uploaded document: it exists all the same. */
+export function uploadedNote(documentId: string): string {
+	return `The file was uploaded as document ${quoteDocId(documentId)}: read it later with the Get operation instead of uploading the file again.`;
 }
 
 /** The wait for an uploaded document's extraction ran out. */

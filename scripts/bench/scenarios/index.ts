@@ -1,4 +1,5 @@
 /** Every scenario of the benchmark by its --only name, in the order a full run makes them. */
+import { get } from './get';
 import { keepalive } from './keepalive';
 import { overhead } from './overhead';
 import { placement } from './placement';
@@ -7,6 +8,7 @@ import { rateLimit } from './ratelimit';
 import { scale } from './scale';
 import type { Scenario } from './scenario';
 import { throughput } from './throughput';
+import { upload } from './upload';
 
 export const SCENARIOS: Record<string, Scenario> = {
 	throughput,
@@ -16,4 +18,6 @@ export const SCENARIOS: Record<string, Scenario> = {
 	ratelimit: rateLimit,
 	placement,
 	profile,
+	upload,
+	get,
 };

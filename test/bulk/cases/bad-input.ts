@@ -4,7 +4,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import { SECRET, WEBHOOK_ID } from '../../support/one-flow-node';
 import { one, type Row } from './row';
 
-const NO_ID = /^No document ID \(item 0\)$/;
+const NO_ID = /^No document ID \[item 0\]$/;
 const BAD_WEBHOOK_ID = 'The Webhook ID in the 1Flow API credential contains characters a webhook ID cannot have';
 const CONTROL_IN_SECRET = 'The Webhook Secret in the 1Flow API credential contains a line break or control character';
 const NOT_HTTPS = /^The Base URL must use https:\/\/ \(got /;
@@ -78,7 +78,7 @@ export const inputRows: Row[] = [
 		name: 'docId: bad in the last item, so not even the good items before it are sent',
 		items: [{ docId: 'doc_001' }, { docId: 'doc_002' }, { docId: { nested: true } }],
 		error: NodeOperationError,
-		message: 'not an object (item 2)',
+		message: 'not an object [item 2]',
 		requests: 0,
 	},
 	// Webhook ID

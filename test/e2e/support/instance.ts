@@ -52,8 +52,9 @@ export class N8nInstance {
 		writeFileSync(join(logs, name), `$ n8n ${args.join(' ')}\n${header}${output}`);
 	}
 
-	async cli(args: string[]): Promise<CliResult> {
-		const result = await n8nCli(ensureN8n(this.major), args, this.env);
+	/** Runs an n8n command; `env` adds to (or overrides) the instance's environment for this command. */
+	async cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+		const result = await n8nCli(ensureN8n(this.major), args, { ...this.env, ...env });
 		this.keep(args, result.output, `# exit ${result.code} signal ${result.signal} after ${result.ms} ms\n`);
 		return result;
 	}
@@ -70,8 +71,8 @@ export class N8nInstance {
 	}
 
 	/** Runs a stored workflow and reads the run n8n printed. */
-	async execute(workflowId: string): Promise<Execution> {
-		const result = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput']);
+	async execute(workflowId: string, env?: NodeJS.ProcessEnv): Promise<Execution> {
+		const result = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], env);
 		return { ...result, run: parseRun(result.stdout) ?? parseRun(result.output) };
 	}
 

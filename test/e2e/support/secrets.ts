@@ -1,4 +1,4 @@
-/** The check every topic ends with: the webhook secrets are nowhere n8n stored or printed them. */
+/** The check every topic ends with: the webhook and signing secrets are nowhere n8n stored or printed them. */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 
@@ -11,7 +11,7 @@ import type { Topic } from './topic';
  */
 export function expectNoSecretStored(topic: Topic, { executions, marker }: { executions: number; marker: string }): void {
 	const { instance, setup } = topic;
-	const secrets = [setup.secret, setup.wrongSecret];
+	const secrets = [setup.secret, setup.wrongSecret, setup.signingSecret];
 	const leaks = (text: string | Buffer) => secrets.some((secret) => text.includes(secret));
 	const rows = instance.query<{ executionId: number; data: string; workflowData: string }>('SELECT executionId, data, workflowData FROM execution_data');
 	expect(rows.length).toBeGreaterThanOrEqual(executions);

@@ -20,6 +20,8 @@ export interface SuiteSetup {
 	webhookId: string;
 	secret: string;
 	wrongSecret: string;
+	/** The 1Flow Trigger's Webhook Signing Secret (credential IDS.credSigning). */
+	signingSecret: string;
 	/** What n8n printed while the template was made. */
 	outputs: Array<{ args: string[]; output: string }>;
 }

@@ -21,8 +21,8 @@ export interface Topic {
 	setup: SuiteSetup;
 	instance: N8nInstance;
 	emulator: OneFlowEmulator;
-	/** Runs a stored workflow; fails when n8n printed no run. */
-	execute(workflowId: string): Promise<Execution & { run: IRun }>;
+	/** Runs a stored workflow (with extra environment variables, if any); fails when n8n printed no run. */
+	execute(workflowId: string, env?: NodeJS.ProcessEnv): Promise<Execution & { run: IRun }>;
 	requestsFor(docId: string): RecordedRequest[];
 	close(): Promise<void>;
 }
@@ -55,8 +55,8 @@ async function openTopic(name: string, documents: string[], faults?: FaultConfig
 		setup,
 		instance,
 		emulator,
-		async execute(workflowId) {
-			const result = await instance.execute(workflowId);
+		async execute(workflowId, env) {
+			const result = await instance.execute(workflowId, env);
 			if (result.signal === 'SIGSEGV' && result.run) {
 				// Seen with n8n 1.123.81 on Node 24: a segfault while exiting, after the run was reported.
 				result.code = result.run.data.resultData.error ? 1 : 0;

@@ -12,11 +12,13 @@ const FIXTURES_DIR = join(REPO_ROOT, 'test', 'e2e', 'workflows');
 
 export const NODE_TYPE = 'n8n-nodes-1flow.oneFlow';
 export const TOOL_TYPE = 'n8n-nodes-1flow.oneFlowTool';
+export const TRIGGER_TYPE = 'n8n-nodes-1flow.oneFlowTrigger';
 
 export const IDS = {
 	credOk: 'e2eOneFlowCredOk',
 	credBad: 'e2eOneFlowCredBd',
 	credOpenAi: 'e2eOpenAiCred001',
+	credSigning: 'e2eOneFlowCbSign',
 	bulk: 'e2eExampleBulk01',
 	callback: 'e2eExampleHook01',
 	webhook: 'e2eExampleHook02',
@@ -29,6 +31,8 @@ export const IDS = {
 	agentOk: 'e2eAgentToolOk01',
 	agentMissing: 'e2eAgentToolMis1',
 	keepAlive: 'e2eKeepAlive0001',
+	uploadExample: 'e2eExampleUpld01',
+	uploadGet: 'e2eUploadGetUrl1',
 };
 
 interface WorkflowNode {
@@ -74,13 +78,15 @@ export function node(workflow: Workflow, name: string): WorkflowNode {
 	return found;
 }
 
-/** A copy with a new id (and name); every 1Flow node uses `credential`, when given. */
-function variant(workflow: Workflow, id: string, credential?: Credential, name = workflow.name): Workflow {
+/** A copy with a new id (and name); every node with a credential of the given types uses that one. */
+function variant(workflow: Workflow, id: string, credential?: Credential, name = workflow.name, signing?: Credential): Workflow {
 	const copy = structuredClone(workflow);
 	Object.assign(copy, { id, name });
 	for (const candidate of copy.nodes) {
-		if (credential && candidate.type.startsWith('n8n-nodes-1flow.')) {
-			candidate.credentials = { oneFlowApi: { id: credential.id, name: credential.name } };
+		for (const given of [credential, signing]) {
+			if (given && candidate.type.startsWith('n8n-nodes-1flow.') && candidate.credentials?.[given.type]) {
+				candidate.credentials = { [given.type]: { id: given.id, name: given.name } };
+			}
 		}
 	}
 	return copy;
@@ -95,21 +101,22 @@ function startByHand(workflow: Workflow, triggerName: string, json: unknown, sta
 	workflow.connections.Start = { main: [[{ node: triggerName, type: 'main', index: 0 }]] };
 }
 
-/** The webhook path of the delete-after-processing example (its production URL). */
+/** The path of the delete-after-processing example's trigger under /webhook/ (production) and /webhook-test/. */
 export function webhookPathOf(): string {
-	return String(node(readExample('delete-after-processing.json'), '1Flow document ready').parameters.path);
+	return `${String(node(readExample('delete-after-processing.json'), '1Flow document ready').webhookId)}/callback`;
 }
 
 /** Every workflow of the suite, using the imported credentials. */
-export function suiteWorkflows(credOk: Credential, credBad: Credential, openAi: Credential): Workflow[] {
+export function suiteWorkflows(credOk: Credential, credBad: Credential, openAi: Credential, signing: Credential): Workflow[] {
 	const bulk = variant(readExample('bulk-delete-with-report.json'), IDS.bulk, credOk);
 	node(bulk, 'Document IDs').parameters.jsCode = "return ['doc_b1', 'doc_b2', 'doc_missing_b', 'doc_bad_request'].map((docId) => ({ json: { docId } }));";
 
-	const webhookExample = variant(readExample('delete-after-processing.json'), IDS.webhook, credOk);
-	// The same flow, started by hand: the Webhook node becomes a Set node replaying 1Flow's call.
+	const webhookExample = variant(readExample('delete-after-processing.json'), IDS.webhook, credOk, undefined, signing);
+	// The same flow, started by hand: the 1Flow Trigger becomes a Set node with the item it emits.
 	const callback = variant(webhookExample, IDS.callback, undefined, `${webhookExample.name} (callback replayed)`);
-	const call = { headers: {}, params: {}, query: {}, body: { event: 'document.ready', documentId: 'doc_a1' } };
+	const call = { event: 'document.ready', success: true, documentId: 'doc_a1', verified: true };
 	startByHand(callback, '1Flow document ready', call, '0e2e0003-0000-4000-8000-000000000001');
+	delete node(callback, '1Flow document ready').credentials;
 
 	// The OpenAI credential of the example does not exist here; n8n imports it as a dangling reference.
 	const agent = variant(readExample('ai-agent-tool.json'), IDS.agent, credOk);
@@ -129,6 +136,11 @@ export function suiteWorkflows(credOk: Credential, credBad: Credential, openAi: 
 		return workflow;
 	};
 
+	const uploadGet = variant(readJson(join(FIXTURES_DIR, 'upload-get.json')), IDS.uploadGet, credOk);
+	const samples = `${credOk.data.baseUrl}/samples`;
+	const links = [1, 2].map((row) => ({ row, url: `${samples}/invoice-${row}.pdf` }));
+	node(uploadGet, 'Link list').parameters.jsonOutput = JSON.stringify({ links });
+
 	return [
 		bulk,
 		callback,
@@ -142,5 +154,7 @@ export function suiteWorkflows(credOk: Credential, credBad: Credential, openAi: 
 		variant(readJson(join(FIXTURES_DIR, 'keep-alive.json')), IDS.keepAlive, credOk),
 		agentVariant(IDS.agentOk, 'Please delete document doc_ai1 from 1Flow.'),
 		agentVariant(IDS.agentMissing, 'Please delete document doc_ai_missing from 1Flow.'),
+		variant(readExample('upload-attachment-wait-delete.json'), IDS.uploadExample, credOk),
+		uploadGet,
 	];
 }

@@ -10,7 +10,7 @@ export const deleteDocument: Route = {
 		const webhookId = readWebhook(context);
 		const docId = jsonField(body, 'docId');
 		if (docId !== undefined) exchange.record.docId = docId;
-		faults.run(exchange, { webhookId, docId }, () => {
+		faults.run(exchange, { endpoint: 'delete', webhookId, docId }, () => {
 			const refused = refusal(context, webhookId);
 			if (refused) return refused;
 			if (typeof docId !== 'string' || docId.trim() === '') {

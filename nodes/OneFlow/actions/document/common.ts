@@ -9,17 +9,35 @@ import { normalizeDocId } from '../../helpers/validation';
 import { getAction } from '../../texts/actions';
 import { endpointUrl, send, type Session } from '../../transport';
 
-/** The Document ID field; by default it reads the ID wherever 1Flow's callback and earlier steps put it. */
-export function docIdField(purpose: string): INodeProperties {
-	return {
-		displayName: 'Document ID',
-		name: 'docId',
-		type: 'string',
-		required: true,
-		default: '={{ $json.docId ?? $json.documentId ?? $json.body?.documentId }}',
-		placeholder: 'e.g. doc_abc123xyz',
-		description: `ID of the 1Flow document to ${purpose}. By default it is read from the incoming item's docId or documentId field, or from body.documentId when the item comes straight from a Webhook node receiving 1Flow's "document processed" callback.`,
-	};
+/**
+ * The Document ID field. On the node it reads the ID wherever 1Flow's callback and earlier
+ * steps put it; on its AI-tool variant (`@tool`) the model fills it in, since an agent's
+ * `$json` is the chat input. The comment marks the value as the editor's own ✨ override, which
+ * it then shows as "Defined automatically by the model".
+ */
+export function docIdFields(purpose: string): INodeProperties[] {
+	return [
+		{
+			displayName: 'Document ID',
+			name: 'docId',
+			type: 'string',
+			required: true,
+			default: '={{ $json.docId ?? $json.documentId ?? $json.body?.documentId }}',
+			placeholder: 'e.g. doc_abc123xyz',
+			description: `ID of the 1Flow document to ${purpose}. By default it is read from the incoming item's docId or documentId field, or from body.documentId when the item comes straight from a Webhook node receiving 1Flow's document.ready callback.`,
+			displayOptions: { show: { '@tool': [false] } },
+		},
+		{
+			displayName: 'Document ID',
+			name: 'docId',
+			type: 'string',
+			required: true,
+			default: `={{ /*n8n-auto-generated-fromAI-override*/ $fromAI('docId', 'ID of the 1Flow document to ${purpose}, exactly as the user gave it', 'string') }}`,
+			placeholder: 'e.g. doc_abc123xyz',
+			description: `ID of the 1Flow document to ${purpose}. As a tool of an AI agent, the model fills it in.`,
+			displayOptions: { show: { '@tool': [true] } },
+		},
+	];
 }
 
 export function readDocId(context: IExecuteFunctions, itemIndex: number): string | Failure {

@@ -14,7 +14,7 @@ import { confirmWebhook } from '../../helpers/webhookCheck';
 import { deleteAction } from '../../texts/actions';
 import { quoteApiText } from '../../texts/answers';
 import { endpointUrl, send, type Session } from '../../transport';
-import { docIdField, readDocId } from './common';
+import { docIdFields, readDocId } from './common';
 
 const properties: INodeProperties[] = [
 	{
@@ -24,7 +24,7 @@ const properties: INodeProperties[] = [
 		type: 'notice',
 		default: '',
 	},
-	docIdField('delete'),
+	...docIdFields('delete'),
 	{
 		displayName: 'Options',
 		name: 'options',

@@ -10,10 +10,10 @@ import { shapeDocument, type OutputMode } from '../../helpers/document';
 import { readOptions, requestOptionFields, sortedOptions } from '../../helpers/options';
 import { runOperation } from '../../helpers/run';
 import { getAction } from '../../texts/actions';
-import { docIdField, fetchDocument, includeSchemaOption, outputOption, readDocId } from './common';
+import { docIdFields, fetchDocument, includeSchemaOption, outputOption, readDocId } from './common';
 
 const properties: INodeProperties[] = [
-	docIdField('read'),
+	...docIdFields('read'),
 	{
 		displayName: 'Options',
 		name: 'options',

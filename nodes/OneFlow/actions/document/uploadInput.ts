@@ -5,6 +5,12 @@ import { inputFailure, isFailure, type Failure } from '../../helpers/failure';
 import { readParameter } from '../../helpers/run';
 import type { FilePart } from '../../transport';
 
+/**
+ * The multipart form field that carries the file. 1Flow's docs do not name it; "file" is the
+ * common convention. If 1Flow expects another name, this is the one place to change it.
+ */
+export const FILE_FIELD = 'file';
+
 export interface Upload {
 	/** The file name, or the URL 1Flow fetches: it names the upload in messages. */
 	subject: string;
@@ -16,7 +22,7 @@ export interface Upload {
 }
 
 function text(context: IExecuteFunctions, name: string, label: string, itemIndex: number): string | Failure {
-	const value = readParameter(context, { name, label, holds: `the ${label.toLowerCase()}` }, itemIndex);
+	const value = readParameter(context, { name, label, holds: `the ${label.toLowerCase()}`, fallback: '' }, itemIndex);
 	if (isFailure(value)) return value;
 	return typeof value === 'string' ? value.trim() : value === undefined || value === null ? '' : String(value);
 }
@@ -44,7 +50,7 @@ async function readBinary(context: IExecuteFunctions, itemIndex: number, overrid
 		return inputFailure(`The file "${fileName}" in binary field "${field}" is empty`, '1Flow cannot process an empty file. Check the node that produced it.');
 	}
 	const file: FilePart = {
-		field: 'file',
+		field: FILE_FIELD,
 		fileName,
 		contentType,
 		size,

@@ -2,8 +2,9 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { Step } from '../../helpers/bulk';
 import { extractionStatusOf } from '../../helpers/document';
+import { withNote, type Failure } from '../../helpers/failure';
 import { parseRetryAfter, pause } from '../../helpers/retry';
-import { waitCancelled, waitTimedOut } from '../../texts/answers';
+import { uploadedNote, waitCancelled, waitTimedOut } from '../../texts/answers';
 import type { Session } from '../../transport';
 import { fetchDocument } from './common';
 
@@ -42,25 +43,29 @@ export async function waitUntilProcessed(
 	let delay = FIRST_POLL_DELAY_MS;
 	let lastStatus: string | null = null;
 	let failedPolls = 0;
+	// Whatever ends the wait, the document exists: the error item names it, and says not to upload again.
+	const failed = (failure: Failure, saysUploaded = false): Step<IDataObject> => ({
+		type: 'fail',
+		failure: { ...(saysUploaded ? failure : withNote(failure, uploadedNote(documentId))), details: { documentId, extractionStatus: lastStatus } },
+	});
 	for (;;) {
 		await session.pacer.acquire(cancelled);
 		const step = await fetchDocument(session, documentId, settings);
 		const rateLimited = step.type === 'retry' && step.rateLimited;
 		if (rateLimited) session.pacer.throttled(parseRetryAfter(step.retryAfter, Date.now()));
 		else session.pacer.answered();
-		if (step.type === 'fail') return step;
+		// A cancel also fails the poll in flight; the cancel is the reason.
+		if (cancelled()) return failed(waitCancelled(documentId), true);
+		if (step.type === 'fail') return failed(step.failure);
 		if (step.type === 'done') {
 			failedPolls = 0;
 			lastStatus = extractionStatusOf(step.value);
 			if (isReady(lastStatus, settings.acceptExtracted)) return step;
 		} else if (!rateLimited && ++failedPolls > settings.maxRetries) {
-			return { type: 'fail', failure: step.failure };
+			return failed(step.failure);
 		}
-		if (cancelled()) return { type: 'fail', failure: waitCancelled(documentId) };
 		const left = deadline - Date.now();
-		if (left <= 0) {
-			return { type: 'fail', failure: waitTimedOut(documentId, lastStatus, Math.round(settings.waitTimeoutMs / 1000)) };
-		}
+		if (left <= 0) return failed(waitTimedOut(documentId, lastStatus, Math.round(settings.waitTimeoutMs / 1000)), true);
 		// The last poll falls on the deadline itself.
 		await pause(Math.min(delay, left), cancelled);
 		delay = Math.min(POLL_DELAY_CAP_MS, delay * POLL_DELAY_GROWTH);
