@@ -120,13 +120,8 @@ export function networkFailure(reason: NetworkFailure, action: Action, origin: s
 
 /** Added to a failed connection with "Reuse Connections" on: what that mode skips, and how to leave it. */
 export function directConnectionNote(direct: DirectConnection, origin: string): string {
-	if (direct === 'egressBlocked') {
-		return `n8n's outbound-request rules (N8N_SSRF_*) do not allow ${origin}, so nothing was sent; n8n's own request helper refuses it too.`;
-	}
-	const rules =
-		direct === 'egressChecked'
-			? "n8n's outbound-request rules were checked before sending"
-			: "this n8n version offers nodes no outbound-request rules to check";
+	if (direct === 'egressBlocked') return `n8n's outbound-request rules (N8N_SSRF_*) do not allow ${origin}, so nothing was sent; n8n's own request helper refuses it too.`;
+	const rules = direct === 'egressChecked' ? "n8n's outbound-request rules were checked before sending" : 'this n8n version has no outbound-request rules to check';
 	return `"Reuse Connections" is on: the node connects to 1Flow directly through Node.js fetch, without n8n's proxy settings (HTTP_PROXY, HTTPS_PROXY); ${rules}. If n8n reaches the internet through a proxy, turn off "Reuse Connections" in the node's options.`;
 }
 
