@@ -2,7 +2,7 @@
  * Child-process entry of the benchmark's emulator (forked by ./emulator.ts).
  * Answers prepare / stats / stop over the IPC channel; exits when the parent goes away.
  */
-import { EmulatorCore, type ChildCommand, type ChildReply } from './emulator';
+import { EmulatorCore, type ChildCommand, type ChildReply, type TlsNetwork } from './emulator';
 
 function reply(message: ChildReply): void {
 	process.send?.(message);
@@ -10,10 +10,12 @@ function reply(message: ChildReply): void {
 
 async function main(): Promise<void> {
 	if (!process.send) throw new Error('emulator-process must be started with an IPC channel (fork)');
-	const core = new EmulatorCore(true);
+	// The HTTPS benchmark passes its network (certificate files, round trip) as the one argument.
+	const network = process.argv[2] === undefined ? undefined : (JSON.parse(process.argv[2]) as TlsNetwork);
+	const core = new EmulatorCore(true, network);
 	const baseUrl = await core.start();
 	process.on('disconnect', () => {
-		void core.emulator.stop().then(() => process.exit(0));
+		void core.stop().then(() => process.exit(0));
 	});
 	process.on('message', (message: ChildCommand) => {
 		try {
@@ -26,7 +28,7 @@ async function main(): Promise<void> {
 					reply({ type: 'reply', id: message.id, ok: true, result: core.stats() });
 					return;
 				case 'stop':
-					void core.emulator.stop().then(() => {
+					void core.stop().then(() => {
 						reply({ type: 'reply', id: message.id, ok: true });
 						process.disconnect();
 						process.exit(0);

@@ -7,11 +7,20 @@
  * benchmark's RSS figures.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { DEMO_WEBHOOK, OneFlowEmulator, type FaultConfig } from '../../testkit/emulator';
+import { DelayProxy } from './delay-proxy';
 
 export type Placement = 'child' | 'in-process';
+
+/** HTTPS with this key and certificate, behind a proxy that makes every packet pay half a round trip. */
+export interface TlsNetwork {
+	keyFile: string;
+	certFile: string;
+	roundTripMs: number;
+}
 
 /** Serialisable part of FaultConfig (no script function). */
 export type BenchFaults = Pick<FaultConfig, 'latencyMs' | 'rateLimitPerSecond' | 'retryAfter'>;
@@ -66,16 +75,33 @@ export function docIdsFor(prefix: string, count: number): string[] {
 
 /** The emulator logic shared by both placements; runs where the emulator lives. */
 export class EmulatorCore {
-	readonly emulator = new OneFlowEmulator({ webhooks: [{ ...DEMO_WEBHOOK, documents: [] }], record: false });
+	readonly emulator: OneFlowEmulator;
+	private proxy: DelayProxy | undefined;
 	private prefix = '';
 	private count = 0;
 	private connectionsAtPrepare = 0;
 	private cpuAtPrepare: NodeJS.CpuUsage | undefined;
 
-	constructor(private readonly measureCpu: boolean) {}
+	constructor(
+		private readonly measureCpu: boolean,
+		private readonly network?: TlsNetwork,
+	) {
+		const tls = network && { key: readFileSync(network.keyFile, 'utf8'), cert: readFileSync(network.certFile, 'utf8') };
+		this.emulator = new OneFlowEmulator({ webhooks: [{ ...DEMO_WEBHOOK, documents: [] }], record: false, tls });
+	}
 
+	/** The address clients use: the emulator's own, or the delaying proxy's in front of it. */
 	async start(): Promise<string> {
-		return await this.emulator.start();
+		const url = await this.emulator.start();
+		if (!this.network) return url;
+		const { hostname, port } = new URL(url);
+		this.proxy = new DelayProxy({ host: hostname, port: Number(port) }, this.network.roundTripMs);
+		return `https://127.0.0.1:${await this.proxy.start()}`;
+	}
+
+	async stop(): Promise<void> {
+		await this.proxy?.stop();
+		await this.emulator.stop();
 	}
 
 	prepare(request: PrepareRequest): void {
@@ -147,7 +173,7 @@ class InProcessEmulator implements EmulatorHandle {
 	}
 
 	async stop(): Promise<void> {
-		await this.core.emulator.stop();
+		await this.core.stop();
 	}
 }
 
@@ -209,13 +235,14 @@ class ChildEmulator implements EmulatorHandle {
 	}
 }
 
-export async function startEmulator(placement: Placement): Promise<EmulatorHandle> {
+export async function startEmulator(placement: Placement, network?: TlsNetwork): Promise<EmulatorHandle> {
 	if (placement === 'in-process') {
-		const core = new EmulatorCore(false);
+		const core = new EmulatorCore(false, network);
 		return new InProcessEmulator(core, await core.start());
 	}
 	// Plain child: none of the parent's --expose-gc / --cpu-prof / --inspect flags.
-	const child = fork(join(__dirname, 'emulator-process.js'), [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+	const args = network ? [JSON.stringify(network)] : [];
+	const child = fork(join(__dirname, 'emulator-process.js'), args, { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 	const baseUrl = await new Promise<string>((resolve, reject) => {
 		const onExit = (code: number | null) => reject(new Error(`emulator process exited early (${code})`));
 		child.once('exit', onExit);

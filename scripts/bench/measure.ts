@@ -88,7 +88,8 @@ interface Prepared {
 	docIds: string[];
 }
 
-async function prepare(emulator: EmulatorHandle, count: number, faults: BenchFaults, record: boolean): Promise<Prepared> {
+/** Fresh documents for one run, with the faults the emulator plays during it. */
+export async function prepare(emulator: EmulatorHandle, count: number, faults: BenchFaults, record: boolean): Promise<Prepared> {
 	const prefix = `b${++runCounter}_`;
 	await emulator.prepare({ faults, prefix, count, record });
 	return { docIds: docIdsFor(prefix, count) };
@@ -134,12 +135,14 @@ export async function executeNode(
 	docIds: string[],
 	concurrency: number | undefined,
 	memory = false,
+	/** More of the node's options, e.g. `{ reuseConnections: true }`. */
+	nodeOptions: Record<string, unknown> = {},
 ): Promise<NodeExecution> {
 	let items: InputItem[] | undefined = docIds.map((docId) => ({ json: { docId } }));
 	const parameters = {
 		resource: 'document',
 		operation: 'delete',
-		options: concurrency === undefined ? {} : { concurrency },
+		options: { ...(concurrency === undefined ? {} : { concurrency }), ...nodeOptions },
 	};
 	let sampler: MemorySampler | undefined;
 	let baseline: NodeJS.MemoryUsage | undefined;

@@ -6,6 +6,8 @@ import type { Placement } from './emulator';
 
 interface Sizes {
 	throughput: number;
+	/** Deletes per client and concurrency over TLS (the keepalive scenario). */
+	keepalive: number;
 	overhead: number;
 	scale: number[];
 	ratelimit: number;
@@ -18,6 +20,7 @@ interface Sizes {
 
 const FULL_SIZES: Sizes = {
 	throughput: 1000,
+	keepalive: 1000,
 	overhead: 2000,
 	scale: [10_000, 100_000],
 	ratelimit: 1000,
@@ -28,6 +31,7 @@ const FULL_SIZES: Sizes = {
 };
 const QUICK_SIZES: Sizes = {
 	throughput: 200,
+	keepalive: 200,
 	overhead: 500,
 	scale: [2000, 5000],
 	ratelimit: 300,

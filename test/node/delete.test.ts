@@ -6,7 +6,7 @@
 import { NodeApiError, NodeOperationError, type INodeExecutionData } from 'n8n-workflow';
 
 import { OneFlowEmulator, type EmulatorOptions } from '../../testkit/emulator';
-import { SECRET, WEBHOOK_ID as WEBHOOK, emulatorsPerTest, runOneFlow, type RunSettings } from '../support/one-flow-node';
+import { SECRET, WEBHOOK_ID as WEBHOOK, describeEachTransport, emulatorsPerTest, runOneFlow, type RunSettings } from '../support/one-flow-node';
 
 const DOCS = ['doc_a', 'doc_b', 'doc_c', 'doc_d', 'doc_e', '42'];
 
@@ -29,7 +29,7 @@ const run = (items: Array<Record<string, unknown>>, settings?: RunSettings) => r
 const pairedIndexes = (items: INodeExecutionData[]) =>
 	items.map((item) => (item.pairedItem as { item: number }).item);
 
-describe('Delete Document in the engine', () => {
+describeEachTransport('Delete Document in the engine', () => {
 	it('deletes each document, one output item per input item, in order, with pairedItem', async () => {
 		await start();
 		const result = await run([{ docId: 'doc_a' }, { docId: 'doc_b' }, { docId: 'doc_c' }]);
@@ -100,7 +100,7 @@ describe('Delete Document in the engine', () => {
 	});
 });
 
-describe('1Flow error answers when the workflow stops on error', () => {
+describeEachTransport('1Flow error answers when the workflow stops on error', () => {
 	it('400: NodeApiError with 1Flow\'s own text, the docId and the item index', async () => {
 		await start({
 			faults: {
@@ -157,7 +157,7 @@ describe('1Flow error answers when the workflow stops on error', () => {
 	});
 });
 
-describe('continue on fail', () => {
+describeEachTransport('continue on fail', () => {
 	it('continueRegularOutput: failures become { error, details } items on the main output', async () => {
 		await start();
 		const result = await run([{ docId: 'doc_a' }, { docId: 'doc_missing' }, { docId: '' }], {
@@ -216,7 +216,7 @@ describe('continue on fail', () => {
 	});
 });
 
-describe('Document ID expressions that fail', () => {
+describeEachTransport('Document ID expressions that fail', () => {
 	it('an expression that fails names the expression and n8n\'s reason', async () => {
 		await start();
 		const result = await run([{ docId: 'doc_a' }], { parameters: { docId: '={{ $("No Such Node").item.json.id }}' } });
@@ -237,7 +237,7 @@ describe('Document ID expressions that fail', () => {
 	});
 });
 
-describe('Treat Not Found as Deleted', () => {
+describeEachTransport('Treat Not Found as Deleted', () => {
 	it('reports a missing document as already deleted and keeps going', async () => {
 		await start();
 		const result = await run([{ docId: 'doc_missing' }, { docId: 'doc_a' }], {
@@ -269,7 +269,7 @@ describe('Treat Not Found as Deleted', () => {
 	});
 });
 
-describe('a 404 after a lost answer', () => {
+describeEachTransport('a 404 after a lost answer', () => {
 	it('is a delete by the lost attempt when the webhook checks out', async () => {
 		await start({ faults: { script: ({ attempt }) => (attempt === 1 ? { kind: 'lostResponse' } : undefined) } });
 		const result = await run([{ docId: 'doc_a' }], { options: { timeout: 1000 } });
@@ -286,7 +286,7 @@ describe('a 404 after a lost answer', () => {
 	});
 });
 
-describe('redirects', () => {
+describeEachTransport('redirects', () => {
 	it('are not followed, so the secret never reaches another host', async () => {
 		const elsewhere = await startEmulator({ webhooks: [{ id: WEBHOOK, documents: DOCS }] });
 		await start({ faults: { redirectTo: elsewhere.baseUrl } });

@@ -6,7 +6,7 @@
 import { NodeApiError, NodeOperationError, type INodeExecutionData } from 'n8n-workflow';
 
 import { OneFlowEmulator, type EmulatorOptions } from '../../testkit/emulator';
-import { SECRET, WEBHOOK_ID as WEBHOOK, emulatorsPerTest, runOneFlow, type RunSettings } from '../support/one-flow-node';
+import { SECRET, WEBHOOK_ID as WEBHOOK, describeEachTransport, emulatorsPerTest, runOneFlow, type RunSettings } from '../support/one-flow-node';
 
 const startEmulator = emulatorsPerTest();
 let emulator: OneFlowEmulator;
@@ -21,7 +21,7 @@ async function start(options: EmulatorOptions = {}): Promise<OneFlowEmulator> {
 const get = (items: Array<Record<string, unknown>>, settings: RunSettings = {}) => runOneFlow(emulator, items, { operation: 'get', ...settings });
 const pairedIndexes = (items: INodeExecutionData[]) => items.map((item) => (item.pairedItem as { item: number }).item);
 
-describe('Get Document in the engine', () => {
+describeEachTransport('Get Document in the engine', () => {
 	test('simplified (default): ID, status, type, summary and fields side by side, line items as a list', async () => {
 		await start();
 		const result = await get([{ docId: 'doc_a' }, { documentId: 'doc_b' }]);
@@ -93,7 +93,7 @@ describe('Get Document in the engine', () => {
 	});
 });
 
-describe('Get: errors', () => {
+describeEachTransport('Get: errors', () => {
 	test.each([
 		['an empty Document ID', { docId: '  ' }, 'The document ID is empty [item 1]'],
 		['no Document ID at all', { name: 'x' }, 'No document ID [item 1]'],
@@ -154,7 +154,7 @@ describe('Get: errors', () => {
 	});
 });
 
-describe('Upload → Get → Delete, each step reading the previous output', () => {
+describeEachTransport('Upload → Get → Delete, each step reading the previous output', () => {
 	test('the uploaded file is read back once extracted and then deleted', async () => {
 		await start({ processing: { pendingMs: 0, partialMs: 0, extractedMs: 0, lineItems: 2 } });
 		const files = [{ data: { data: Buffer.from('%PDF chain'), mimeType: 'application/pdf', fileName: 'chain.pdf' } }];

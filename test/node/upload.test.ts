@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { OneFlowEmulator, type EmulatorOptions } from '../../testkit/emulator';
-import { SECRET, WEBHOOK_ID as WEBHOOK, emulatorsPerTest, runOneFlow, type RunSettings } from '../support/one-flow-node';
+import { SECRET, WEBHOOK_ID as WEBHOOK, describeEachTransport, emulatorsPerTest, runOneFlow, type RunSettings } from '../support/one-flow-node';
 import { sleep, waitFor } from '../support/wait';
 
 const startEmulator = emulatorsPerTest();
@@ -32,7 +32,7 @@ const upload = (items: Array<Record<string, unknown>>, settings: RunSettings = {
 
 const pairedIndexes = (items: Array<{ pairedItem?: unknown }>) => items.map((item) => (item.pairedItem as { item: number }).item);
 
-describe('Upload from binary data', () => {
+describeEachTransport('Upload from binary data', () => {
 	test.each([['filesystem'], ['default']] as const)('streams each item\'s file as multipart field "file" (%s binary-data mode)', async (binaryDataMode) => {
 		await start();
 		const files = [pdf(), { data: { data: PNG, mimeType: 'image/png', fileName: 'receipt.png' } }];
@@ -55,6 +55,10 @@ describe('Upload from binary data', () => {
 		expect(pairedIndexes(result.main)).toEqual([0, 1]);
 		expect(result.main.every((item) => item.binary === undefined)).toBe(true);
 		expect(emulator.requests.every((request) => request.hadAuthorization && request.authorized)).toBe(true);
+		// Streamed, yet with its length announced (not chunked): the file plus the multipart framing.
+		const sizes: Record<string, number> = { 'invoice.pdf': PDF.length, 'receipt.png': PNG.length };
+		const framing = emulator.requests.map((request) => (request.contentLength ?? 0) - sizes[request.fileName as string]);
+		expect(framing.every((bytes) => bytes > 100 && bytes < 1000)).toBe(true);
 	});
 
 	test('"Input Binary Field", "File Name" and "Content Type" choose and rename the file; "Keep Binary Data" passes it on', async () => {
@@ -77,7 +81,7 @@ describe('Upload from binary data', () => {
 	});
 });
 
-describe('Upload from a URL', () => {
+describeEachTransport('Upload from a URL', () => {
 	let files: Server;
 	let fileUrl: (path: string) => string;
 	beforeEach(async () => {
@@ -114,7 +118,7 @@ describe('Upload from a URL', () => {
 	});
 });
 
-describe('bad input is refused before anything is sent', () => {
+describeEachTransport('bad input is refused before anything is sent', () => {
 	const BY_URL = { inputType: 'url', url: '={{ $json.url }}' };
 	const cases: Array<{ name: string; item: Record<string, unknown>; files?: RunSettings['files']; parameters?: Record<string, unknown>; message: string; description: RegExp }> = [
 		{
@@ -158,7 +162,7 @@ describe('bad input is refused before anything is sent', () => {
 	});
 });
 
-describe('1Flow\'s answers', () => {
+describeEachTransport('1Flow\'s answers', () => {
 	test.each([
 		[400, { success: false, error: 'Unsupported file type' }, '1Flow rejected file "invoice.pdf": Unsupported file type', /set "File Name" and "Content Type"/],
 		[401, { error: 'Invalid or missing webhook secret' }, '1Flow rejected the webhook secret while uploading file "invoice.pdf"', /Check Webhook Secret/],

@@ -36,6 +36,24 @@ export interface RunSettings {
 	binaryDataMode?: RunNodeOptions['binaryDataMode'];
 }
 
+/** The node's two ways of sending: n8n's request helper (default) and "Reuse Connections". */
+export const TRANSPORTS = [
+	{ transport: "n8n's request helper", reuseConnections: false },
+	{ transport: 'keep-alive fetch (Reuse Connections)', reuseConnections: true },
+];
+
+/** Set while a suite of describeEachTransport runs: runOneFlow then sends that way. */
+let reuseConnections: boolean | undefined;
+
+/** The suite, once per transport: both must keep the same contract. */
+export function describeEachTransport(name: string, suite: (transport: (typeof TRANSPORTS)[number]) => void): void {
+	describe.each(TRANSPORTS)(`${name} ($transport)`, (transport) => {
+		beforeAll(() => (reuseConnections = transport.reuseConnections));
+		afterAll(() => (reuseConnections = undefined));
+		suite(transport);
+	});
+}
+
 /** Emulators started through the returned function are stopped after each test. */
 export function emulatorsPerTest(): (options?: EmulatorOptions) => Promise<OneFlowEmulator> {
 	let started: OneFlowEmulator[] = [];
@@ -64,7 +82,7 @@ export async function runOneFlow(
 	const result = await runNode({
 		node: 'oneFlow',
 		credentials: { oneFlowApi: credentials(emulator, settings.credentials) },
-		parameters: { resource: 'document', operation: settings.operation ?? 'delete', ...settings.parameters, options: settings.options ?? {} },
+		parameters: { resource: 'document', operation: settings.operation ?? 'delete', ...settings.parameters, options: optionsFor(settings) },
 		items: items.map((json, index) => ({ json, binary: settings.files?.[index] })),
 		onError: settings.onError,
 		downstream: settings.downstream,
@@ -73,6 +91,11 @@ export async function runOneFlow(
 	});
 	expectNoSecret(result);
 	return result;
+}
+
+/** The run's options, with the transport of the suite around it unless the run sets its own. */
+function optionsFor(settings: RunSettings): Record<string, unknown> {
+	return { ...(reuseConnections === undefined ? {} : { reuseConnections }), ...settings.options };
 }
 
 /** The secret must not appear anywhere a user, an agent or a log reader could see it. */

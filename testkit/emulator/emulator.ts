@@ -15,6 +15,7 @@
  */
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 
 import { DEMO_WEBHOOK, demoDocIds } from './demo';
@@ -31,6 +32,8 @@ export interface EmulatorOptions {
 	/** Default: the demo webhook with doc_001 .. doc_010. */
 	webhooks?: WebhookConfig[];
 	faults?: FaultConfig;
+	/** Serve HTTPS with this key and certificate (PEM), as 1Flow does; default plain HTTP. */
+	tls?: { key: string; cert: string };
 	host?: string;
 	port?: number;
 	/** Keep full RecordedRequest objects in `requests` (default true). */
@@ -50,6 +53,7 @@ export class OneFlowEmulator {
 	private readonly sockets = new Set<Socket>();
 	private readonly host: string;
 	private readonly port: number;
+	private readonly tls: EmulatorOptions['tls'];
 	private server: Server | undefined;
 	private url = '';
 	private connections = 0;
@@ -57,6 +61,7 @@ export class OneFlowEmulator {
 	constructor(options: EmulatorOptions = {}) {
 		this.host = options.host ?? '127.0.0.1';
 		this.port = options.port ?? 0;
+		this.tls = options.tls;
 		this.log = new RequestLog(options.record ?? true);
 		this.callbacks = new CallbackSender(options.callbacks);
 		if (options.processing) this.store.setProcessing(options.processing);
@@ -85,7 +90,7 @@ export class OneFlowEmulator {
 		return this.log.current;
 	}
 
-	/** TCP connections accepted since start() (keep-alive reuse keeps this low). */
+	/** TCP connections accepted since start() (keep-alive reuse keeps this low; with TLS, one handshake each). */
 	get connectionCount(): number {
 		return this.connections;
 	}
@@ -97,7 +102,8 @@ export class OneFlowEmulator {
 
 	async start(): Promise<string> {
 		if (this.server) throw new Error('OneFlowEmulator already started');
-		const server = createServer((req, res) => this.onRequest(req, res));
+		const handler = (req: IncomingMessage, res: ServerResponse) => this.onRequest(req, res);
+		const server = this.tls ? createTlsServer(this.tls, handler) : createServer(handler);
 		server.keepAliveTimeout = 65_000;
 		server.headersTimeout = 66_000;
 		server.on('connection', (socket: Socket) => {
@@ -117,7 +123,7 @@ export class OneFlowEmulator {
 		});
 		const address = server.address() as AddressInfo;
 		const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-		this.url = `http://${host}:${address.port}`;
+		this.url = `${this.tls ? 'https' : 'http'}://${host}:${address.port}`;
 		return this.url;
 	}
 

@@ -13,6 +13,8 @@ export interface RecordedRequest {
 	path: string;
 	webhookId?: string;
 	hadAuthorization: boolean;
+	/** The Content-Length header; undefined when the body came chunked, its length unannounced. */
+	contentLength?: number;
 	/** The webhook exists and its secret (if any) matched; the header value itself is never kept. */
 	authorized: boolean;
 	docId?: unknown;
@@ -113,6 +115,7 @@ export class RequestLog {
 			method: req.method ?? 'GET',
 			path: queryAt === -1 ? url : url.slice(0, queryAt),
 			hadAuthorization: req.headers.authorization !== undefined,
+			contentLength: req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']),
 			authorized: false,
 			status: 0,
 			deleted: false,

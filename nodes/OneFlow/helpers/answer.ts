@@ -1,7 +1,8 @@
 import type { Attempt } from '../transport';
 import type { Action } from '../texts/actions';
-import { networkFailure, originOf, redirectFailure, statusFailure, unconfirmedFailure } from '../texts/answers';
+import { directConnectionNote, networkFailure, originOf, redirectFailure, statusFailure, unconfirmedFailure } from '../texts/answers';
 import type { Step } from './bulk';
+import { withNote } from './failure';
 
 /** Where a request went and with which secret, to word what came back. */
 export interface AnswerContext {
@@ -23,8 +24,10 @@ function isRetryableStatus(status: number): boolean {
 export function readAnswer(attempt: Attempt, action: Action, context: AnswerContext): Step<Record<string, unknown>> {
 	const { url, secret, timeoutMs } = context;
 	if (attempt.kind === 'network') {
-		const failure = networkFailure(attempt.reason, action, originOf(url, url), timeoutMs);
+		const origin = originOf(url, url);
+		let failure = networkFailure(attempt.reason, action, origin, timeoutMs);
 		if (attempt.reason === 'cancelled') return { type: 'fail', failure };
+		if (attempt.direct) failure = withNote(failure, directConnectionNote(attempt.direct, origin));
 		const maybeCarriedOut = attempt.reason === 'timeout' || attempt.reason === 'reset';
 		return { type: 'retry', failure, maybeCarriedOut, rateLimited: false };
 	}

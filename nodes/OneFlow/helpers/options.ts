@@ -8,6 +8,8 @@ export interface RequestOptions {
 	maxRateLimitWaitMs: number;
 	/** Undefined: no cap. */
 	maxRequestsPerSecond?: number;
+	/** Send through a keep-alive client instead of n8n's request helper (transport/keepAlive). */
+	reuseConnections: boolean;
 }
 
 /** The option fields, worded for one operation: `requests` names them, `retried` says what is retried. */
@@ -48,6 +50,14 @@ export function requestOptionFields(words: { requests: string; retried: string }
 				"Cap on this execution's requests per second, e.g. your 1Flow plan's limit divided by the executions that run at once. 0: no cap (the node still slows down by itself when 1Flow answers 429).",
 		},
 		{
+			displayName: 'Reuse Connections',
+			name: 'reuseConnections',
+			type: 'boolean',
+			default: false,
+			description:
+				"Whether to keep connections to 1Flow open and reuse them (Node.js fetch) instead of sending through n8n's request helper, which opens a new connection and TLS handshake for every request: much faster for many items. This mode connects directly, without n8n's proxy settings: leave it off when n8n must reach the internet through a proxy.",
+		},
+		{
 			displayName: 'Timeout (Milliseconds)',
 			name: 'timeout',
 			type: 'number',
@@ -81,6 +91,7 @@ export function readOptions(context: IExecuteFunctions): { options: IDataObject;
 			timeout: clamped(options, 'timeout'),
 			maxRateLimitWaitMs: clamped(options, 'maxRateLimitWait') * 1000,
 			maxRequestsPerSecond: clamped(options, 'maxRequestsPerSecond') || undefined,
+			reuseConnections: options.reuseConnections === true,
 		},
 	};
 }

@@ -103,7 +103,7 @@ export async function runOperation<Input, Value>(
 	context: IExecuteFunctions,
 	operation: Operation<Input, Value>,
 ): Promise<INodeExecutionData[]> {
-	const session = await openSession(context, operation.request.maxRequestsPerSecond);
+	const session = await openSession(context, operation.request);
 	const inputs: Array<Input | Failure> = [];
 	for (let itemIndex = 0; itemIndex < context.getInputData().length; itemIndex++) inputs.push(await operation.readInput(itemIndex));
 	// A credential that cannot be used fails every item; bad input fails its own item.

@@ -3,6 +3,7 @@
  * wrong and what to do, in words a user (or an AI agent) can act on. Never the secret.
  * The words for each operation are in ./actions.
  */
+import type { DirectConnection } from '../transport';
 import type { NetworkFailure } from '../transport/network';
 import type { Failure } from '../helpers/failure';
 import type { Action } from './actions';
@@ -115,6 +116,13 @@ export function networkFailure(reason: NetworkFailure, action: Action, origin: s
 		case 'other':
 			return failure(`The request to ${action.toDo} failed before 1Flow answered`, `Sending to ${origin} failed. ${BASE_URL_HINT} and the network of the n8n server.`);
 	}
+}
+
+/** Added to a failed connection with "Reuse Connections" on: what that mode skips, and how to leave it. */
+export function directConnectionNote(direct: DirectConnection, origin: string): string {
+	if (direct === 'egressBlocked') return `n8n's outbound-request rules (N8N_SSRF_*) do not allow ${origin}, so nothing was sent; n8n's own request helper refuses it too.`;
+	const rules = direct === 'egressChecked' ? "n8n's outbound-request rules were checked before sending" : 'this n8n version has no outbound-request rules to check';
+	return `"Reuse Connections" is on: the node connects to 1Flow directly through Node.js fetch, without n8n's proxy settings (HTTP_PROXY, HTTPS_PROXY); ${rules}. If n8n reaches the internet through a proxy, turn off "Reuse Connections" in the node's options.`;
 }
 
 /** The webhook check (a request no document can match): its answers other than "confirmed". */

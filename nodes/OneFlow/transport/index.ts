@@ -7,6 +7,7 @@ import type {
 
 import { isFailure, type Failure } from '../helpers/failure';
 import { resolveConnection } from '../helpers/validation';
+import { keepAliveClient, sendKeepAlive, type KeepAliveClient, type PreparedRequest } from './keepAlive';
 import { encodeMultipart, type FilePart, type StreamedBody } from './multipart';
 import { networkFailureOf, type NetworkFailure } from './network';
 import { Pacer } from './pacer';
@@ -29,6 +30,8 @@ export interface Session {
 	credentials: ICredentialsDecrypted;
 	/** Paces every request of the run (see ./pacer). */
 	pacer: Pacer;
+	/** Set when the run reuses connections (see ./keepAlive); otherwise n8n's request helper sends. */
+	keepAlive?: KeepAliveClient;
 }
 
 export interface OneFlowRequest {
@@ -39,10 +42,15 @@ export interface OneFlowRequest {
 	timeoutMs: number;
 }
 
-/** What one HTTP attempt produced: an answer from the server, or no answer at all. */
+/**
+ * What one HTTP attempt produced: an answer from the server, or no answer at all. `direct`:
+ * the keep-alive client connected by itself, and whether n8n's egress rules were applied.
+ */
 export type Attempt =
 	| { kind: 'response'; status: number; body: unknown; retryAfter?: string; location?: string }
-	| { kind: 'network'; reason: NetworkFailure };
+	| { kind: 'network'; reason: NetworkFailure; direct?: DirectConnection };
+
+export type DirectConnection = 'egressChecked' | 'egressUnavailable' | 'egressBlocked';
 
 export function endpointUrl(webhookUrl: string, endpoint: Endpoint): string {
 	return `${webhookUrl}/document/${endpoint}`;
@@ -53,14 +61,18 @@ export function authorizationHeaders(secret: string): Record<string, string> {
 	return secret === '' ? {} : { Authorization: secret };
 }
 
-/** Reads and checks the credential once per run; a Failure when it cannot be used. */
-export async function openSession(context: IExecuteFunctions, maxRequestsPerSecond?: number): Promise<Session | Failure> {
+/** Reads and checks the credential once per run, and picks the client; a Failure when it cannot be used. */
+export async function openSession(
+	context: IExecuteFunctions,
+	settings: { maxRequestsPerSecond?: number; reuseConnections?: boolean },
+): Promise<Session | Failure> {
 	const data = await context.getCredentials(CREDENTIAL_TYPE);
 	const connection = resolveConnection(data);
 	if (isFailure(connection)) return connection;
 	const reference = context.getNode().credentials?.[CREDENTIAL_TYPE];
 	const credentials = { id: reference?.id ?? '', name: reference?.name ?? '', type: CREDENTIAL_TYPE, data };
-	return { context, ...connection, credentials, pacer: new Pacer(maxRequestsPerSecond) };
+	const keepAlive = settings.reuseConnections ? keepAliveClient(context) : undefined;
+	return { context, ...connection, credentials, pacer: new Pacer(settings.maxRequestsPerSecond), keepAlive };
 }
 
 /**
@@ -80,11 +92,27 @@ function headerValue(headers: unknown, name: string): string | undefined {
 	return typeof value === 'string' ? value : undefined;
 }
 
+/** The request as the keep-alive client sends it: the full URL, the secret's header set here. */
+function prepared(session: Session, request: OneFlowRequest): PreparedRequest {
+	const url = new URL(endpointUrl(session.webhookUrl, request.endpoint));
+	for (const [name, value] of Object.entries(request.query ?? {})) url.searchParams.set(name, value);
+	const { body } = request;
+	return {
+		method: request.method,
+		url,
+		headers: authorizationHeaders(session.secret),
+		body: body && ('json' in body ? { json: body.json } : { stream: encodeMultipart(body.file) }),
+		timeoutMs: request.timeoutMs,
+	};
+}
+
 /**
  * Sends one request and reports what came back. HTTP statuses are not errors here: the caller
- * reads them. Redirects are not followed, so the secret never leaves for another host.
+ * reads them. Redirects are not followed, so the secret never leaves for another host. Through
+ * n8n's request helper, or the run's keep-alive client when it reuses connections.
  */
 export async function send(session: Session, request: OneFlowRequest): Promise<Attempt> {
+	if (session.keepAlive) return await sendKeepAlive(session.keepAlive, prepared(session, request));
 	const options: IHttpRequestOptions = {
 		method: request.method,
 		url: endpointUrl(session.webhookUrl, request.endpoint),

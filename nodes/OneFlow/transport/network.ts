@@ -18,12 +18,20 @@ const NETWORK_CODES: Record<string, NetworkFailure> = {
 	ENETUNREACH: 'unreachable',
 	ERR_CANCELED: 'cancelled',
 	ABORT_ERR: 'cancelled',
+	// fetch (undici): its own codes, under fetch's "fetch failed" TypeError.
+	UND_ERR_SOCKET: 'reset',
+	UND_ERR_CLOSED: 'reset',
+	UND_ERR_HEADERS_TIMEOUT: 'timeout',
+	UND_ERR_BODY_TIMEOUT: 'timeout',
+	// The connection was never made, so nothing reached 1Flow.
+	UND_ERR_CONNECT_TIMEOUT: 'unreachable',
+	UND_ERR_ABORTED: 'cancelled',
 };
 
 /**
- * Finds why a request got no answer. n8n wraps the HTTP client's error (which carries the
- * request config, Authorization header included) so only its code and message are read here,
- * and the wrapper is never passed on.
+ * Finds why a request got no answer, from n8n's helper (axios) or fetch. n8n wraps the HTTP
+ * client's error (which carries the request config, Authorization header included) so only its
+ * code and message are read here, and the wrapper is never passed on.
  */
 export function networkFailureOf(error: unknown): NetworkFailure {
 	let current: unknown = error;
@@ -31,6 +39,7 @@ export function networkFailureOf(error: unknown): NetworkFailure {
 		const { code, message, name } = current as { code?: unknown; message?: unknown; name?: unknown };
 		if (typeof code === 'string' && code in NETWORK_CODES) return NETWORK_CODES[code];
 		if (name === 'AbortError' || name === 'CanceledError') return 'cancelled';
+		if (name === 'TimeoutError') return 'timeout';
 		if (typeof message === 'string') {
 			if (/timeout|timed out/i.test(message)) return 'timeout';
 			if (/socket hang up|ECONNRESET/i.test(message)) return 'reset';

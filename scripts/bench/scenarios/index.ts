@@ -1,5 +1,6 @@
 /** Every scenario of the benchmark by its --only name, in the order a full run makes them. */
 import { get } from './get';
+import { keepalive } from './keepalive';
 import { overhead } from './overhead';
 import { placement } from './placement';
 import { profile } from './profile';
@@ -11,6 +12,7 @@ import { upload } from './upload';
 
 export const SCENARIOS: Record<string, Scenario> = {
 	throughput,
+	keepalive,
 	overhead,
 	scale,
 	ratelimit: rateLimit,

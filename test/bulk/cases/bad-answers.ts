@@ -180,10 +180,11 @@ export function answerRows(elsewhereUrl: () => string): Row[] {
 		},
 		{
 			name: 'connection refused',
-			credentials: { baseUrl: 'http://127.0.0.1:1' },
+			// Nothing listens on port 2 (fetch, unlike n8n's helper, refuses port 1 outright: a "bad port").
+			credentials: { baseUrl: 'http://127.0.0.1:2' },
 			options: { maxRetries: 0 },
 			error: NodeApiError,
-			message: 'Could not connect to 1Flow at http://127.0.0.1:1 to delete document "doc_001"',
+			message: 'Could not connect to 1Flow at http://127.0.0.1:2 to delete document "doc_001"',
 			httpCode: null,
 			requests: 0,
 		},

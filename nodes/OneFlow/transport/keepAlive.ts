@@ -1,0 +1,127 @@
+/**
+ * The keep-alive client ("Reuse Connections"): Node's built-in fetch instead of n8n's request
+ * helper, which builds new HTTP agents, so a new connection and TLS handshake, for every request.
+ *
+ * Where the pool lives: fetch keeps connections in its global dispatcher, one undici Agent per
+ * Node.js process, shared with everything else in that process that uses fetch. A client per
+ * run would need undici's Agent class, which a node can only get as a runtime dependency; so the
+ * pool is per process: a run reuses the connections of the runs before it, and connections left
+ * idle close after the server's keep-alive timeout (undici's default: 4 s when it names none).
+ * undici frees a connection a moment after its answer was read, so a request sent at once may
+ * open another: a run keeps at most about twice Concurrency connections, then reuses them.
+ *
+ * What fetch skips, and how this file makes up for it: the credential's authenticate() (the
+ * caller passes the header built by `authorizationHeaders`), n8n's egress rules (checked here
+ * before each request where n8n offers them to nodes: 2.x), n8n's proxy variables (not used:
+ * the error of a failed connection says so, see texts/answers). Timeouts, the execution's cancel
+ * signal and "no redirects" behave as they do through n8n's helper.
+ */
+import type { IExecuteFunctions, NodeEgressFilter } from 'n8n-workflow';
+
+import type { Attempt } from './index';
+import { InactivityTimeout } from './inactivity';
+import type { StreamedBody } from './multipart';
+import { networkFailureOf } from './network';
+
+/** What a run's keep-alive requests share: the cancel signal and n8n's egress rules, if any. */
+export interface KeepAliveClient {
+	cancelSignal?: AbortSignal;
+	/** Undefined where n8n offers nodes no egress filter (1.x). */
+	egress?: NodeEgressFilter;
+}
+
+/** A request with its URL and headers final: what the keep-alive client sends as it is. */
+export interface PreparedRequest {
+	method: 'GET' | 'POST';
+	url: URL;
+	headers: Record<string, string>;
+	body?: { json: unknown } | { stream: StreamedBody };
+	timeoutMs: number;
+}
+
+/** n8n's helper's default User-Agent, so 1Flow sees the same requests in both modes. */
+const USER_AGENT = 'n8n';
+
+export function keepAliveClient(context: IExecuteFunctions): KeepAliveClient {
+	const { helpers } = context;
+	const egress = typeof helpers.getSecureEgressFilter === 'function' ? helpers.getSecureEgressFilter() : undefined;
+	return { cancelSignal: context.getExecutionCancelSignal(), egress };
+}
+
+/** The body as fetch takes it; a stream's chunks count as activity for the timeout. */
+function requestBody(body: PreparedRequest['body'], timeout: InactivityTimeout): { body?: string | AsyncIterable<Uint8Array>; headers: Record<string, string> } {
+	if (body === undefined) return { headers: {} };
+	if ('json' in body) return { body: JSON.stringify(body.json), headers: { 'Content-Type': 'application/json' } };
+	const { contentType, length, chunks } = body.stream;
+	async function* flowing() {
+		for await (const chunk of chunks()) {
+			timeout.touch();
+			yield chunk;
+		}
+	}
+	return { body: flowing(), headers: { 'Content-Type': contentType, 'Content-Length': String(length) } };
+}
+
+/** The answer's body read to its end (so the connection can be reused), parsed as n8n's helper does. */
+async function readBody(response: Response, timeout: InactivityTimeout): Promise<unknown> {
+	const chunks: Uint8Array[] = [];
+	if (response.body) {
+		for await (const chunk of response.body) {
+			timeout.touch();
+			chunks.push(chunk);
+		}
+	}
+	const text = Buffer.concat(chunks).toString('utf8');
+	if (text === '') return text;
+	try {
+		return JSON.parse(text) as unknown;
+	} catch {
+		return text;
+	}
+}
+
+/**
+ * Sends one request through fetch's keep-alive pool and reports what came back, with the same
+ * Attempt as n8n's helper gives. Redirects are not followed (fetch hands back the 3xx itself).
+ */
+export async function sendKeepAlive(client: KeepAliveClient, request: PreparedRequest): Promise<Attempt> {
+	const direct = client.egress ? 'egressChecked' : 'egressUnavailable';
+	if (client.egress) {
+		try {
+			const allowed = await client.egress.validateUrl(request.url);
+			if (!allowed.ok) return { kind: 'network', reason: 'other', direct: 'egressBlocked' };
+		} catch (error) {
+			// The check resolves the host name first: a name that does not resolve fails here.
+			return { kind: 'network', reason: networkFailureOf(error), direct };
+		}
+	}
+	const timeout = new InactivityTimeout(request.timeoutMs);
+	const { cancelSignal } = client;
+	const signal = cancelSignal ? AbortSignal.any([cancelSignal, timeout.controller.signal]) : timeout.controller.signal;
+	const { body, headers } = requestBody(request.body, timeout);
+	try {
+		const response = await fetch(request.url, {
+			method: request.method,
+			headers: { Accept: 'application/json', 'User-Agent': USER_AGENT, ...headers, ...request.headers },
+			body,
+			duplex: body === undefined ? undefined : 'half',
+			redirect: 'manual',
+			signal,
+		});
+		timeout.touch();
+		return {
+			kind: 'response',
+			status: response.status,
+			body: await readBody(response, timeout),
+			retryAfter: response.headers.get('retry-after') ?? undefined,
+			location: response.headers.get('location') ?? undefined,
+		};
+	} catch (error) {
+		// fetch rejects with the abort reason: the cancel and the timeout are told apart by their signals.
+		if (cancelSignal?.aborted) return { kind: 'network', reason: 'cancelled', direct };
+		if (timeout.timedOut) return { kind: 'network', reason: 'timeout', direct };
+		return { kind: 'network', reason: networkFailureOf(error), direct };
+	} finally {
+		timeout.finish();
+	}
+}
