@@ -6,6 +6,8 @@
 module.exports = {
 	rootDir: '.build/test/e2e',
 	testMatch: ['**/*.test.js'],
+	// The queue-mode suite runs on its own: npm run test:n8n -- --queue (jest.queue.config.js).
+	testPathIgnorePatterns: ['<rootDir>/queue/'],
 	globalSetup: '<rootDir>/global-setup.js',
 	testEnvironment: 'node',
 	maxWorkers: 1,

@@ -1,7 +1,8 @@
 /**
- * `npm run test:n8n [-- --n8n 2|1|all] [--keep]`: the end-to-end suite (test/e2e, its own jest
- * config) in a real n8n: packs the built package, installs the pinned n8n on first use and
- * runs the suite once per n8n major line. Prints `tests: N passed, N failed` last.
+ * `npm run test:n8n [-- --n8n 2|1|all] [--queue] [--keep]`: the end-to-end suite (test/e2e, its
+ * own jest config) in a real n8n: packs the built package, installs the pinned n8n on first use
+ * and runs the suite once per n8n major line. `--queue`: the queue-mode suite instead
+ * (test/e2e/queue: n8n 2.x with PostgreSQL, Redis and workers). Prints `tests: N passed, N failed` last.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -22,10 +23,10 @@ interface Counts {
 }
 
 /** Runs the suite against one n8n; the counts come from jest's JSON report. */
-function runSuite(major: N8nMajor, tarball: string, workDir: string): Counts {
+function runSuite(major: N8nMajor, tarball: string, workDir: string, config: string): Counts {
 	const report = join(workDir, `jest-n8n-${major}.json`);
 	const jest = join(REPO_ROOT, 'node_modules', '.bin', 'jest');
-	spawnSync(jest, ['--config', 'jest.e2e.config.js', '--json', `--outputFile=${report}`], {
+	spawnSync(jest, ['--config', config, '--json', `--outputFile=${report}`], {
 		cwd: REPO_ROOT,
 		stdio: 'inherit',
 		env: { ...process.env, E2E_N8N_MAJOR: String(major), E2E_TARBALL: tarball, E2E_WORK_DIR: join(workDir, `n8n-${major}`) },
@@ -36,8 +37,10 @@ function runSuite(major: N8nMajor, tarball: string, workDir: string): Counts {
 }
 
 function main(): number {
-	const { values } = parseArgs({ options: { ...N8N_OPTION, keep: { type: 'boolean', default: false } } });
+	const { values } = parseArgs({ options: { ...N8N_OPTION, keep: { type: 'boolean', default: false }, queue: { type: 'boolean', default: false } } });
 	const majors = n8nMajors(values.n8n);
+	if (values.queue && majors.join() !== '2') throw new Error('--queue runs on n8n 2.x only (--n8n 2)');
+	const config = values.queue ? 'jest.queue.config.js' : 'jest.e2e.config.js';
 	const started = Date.now();
 	const workDir = mkdtempSync(join(tmpdir(), 'n8n-nodes-1flow-e2e-'));
 	const tarball = packPackage(workDir);
@@ -50,7 +53,7 @@ function main(): number {
 		const installMs = Date.now() - installStarted;
 		log(`n8n ${app.version} under Node ${process.version}${installMs > 5000 ? `, installed in ${seconds(installMs)}` : ''}`);
 		const suiteStarted = Date.now();
-		const counts = runSuite(major, tarball, workDir);
+		const counts = runSuite(major, tarball, workDir, config);
 		log(`n8n ${app.version}: ${counts.passed} passed, ${counts.failed} failed in ${seconds(Date.now() - suiteStarted)}`);
 		total.passed += counts.passed;
 		total.failed += counts.failed;
