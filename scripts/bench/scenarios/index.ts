@@ -2,6 +2,7 @@
 import { overhead } from './overhead';
 import { placement } from './placement';
 import { profile } from './profile';
+import { queue } from './queue';
 import { rateLimit } from './ratelimit';
 import { scale } from './scale';
 import type { Scenario } from './scenario';
@@ -14,4 +15,5 @@ export const SCENARIOS: Record<string, Scenario> = {
 	ratelimit: rateLimit,
 	placement,
 	profile,
+	queue,
 };

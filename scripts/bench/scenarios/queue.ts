@@ -1,0 +1,96 @@
+/**
+ * Queue mode: n8n 2.x with PostgreSQL, Redis, a main instance and 2 workers (--concurrency 5),
+ * the package installed in their user folder; bursts of executions fired at once at a webhook
+ * workflow, each deleting its own documents, against one 1Flow limited to 100 requests/s
+ * (testkit/queue-mode). Needs n8n installed (npm run n8n:install) and, as root, installs
+ * PostgreSQL and Redis from Debian's packages when missing.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { packPackage } from '../../../testkit/n8n';
+import { burst, describeBurst, type BurstResult } from '../../../testkit/queue-mode/burst';
+import { QueueDeployment } from '../../../testkit/queue-mode/deployment';
+import { median } from '../measure';
+import { fixed, seconds, times, verdict, type Table } from '../table';
+import { log, type Scenario } from './scenario';
+
+const RATE_PER_SECOND = 100;
+const LATENCY_MS = 20;
+const WORKERS = 2;
+const WORKER_CONCURRENCY = 5;
+const NODE_CONCURRENCY = 10;
+const TARGET_RATIO = 1.2;
+const TARGET_429_SHARE = 0.1;
+
+const ratioOf = (run: BurstResult) => run.wallMs / run.limitMs;
+const shareOf = (run: BurstResult) => run.rateLimited / run.requests;
+
+export const queue: Scenario = async ({ options }) => {
+	const { executions: sizes, perExecution } = options.sizes.queue;
+	const workDir = mkdtempSync(join(tmpdir(), 'n8n-nodes-1flow-queue-'));
+	const results: BurstResult[] = [];
+	try {
+		const tarball = packPackage(workDir, options.packageDir);
+		log(`queue: starting PostgreSQL, Redis, n8n main and ${WORKERS} workers (--concurrency ${WORKER_CONCURRENCY})`);
+		const deployment = await QueueDeployment.start({
+			tarball,
+			workDir: join(workDir, 'deployment'),
+			workers: WORKERS,
+			workerConcurrency: WORKER_CONCURRENCY,
+			faults: { rateLimitPerSecond: RATE_PER_SECOND, latencyMs: LATENCY_MS },
+			nodeOptions: { concurrency: NODE_CONCURRENCY },
+		});
+		try {
+			for (let repetition = 1; repetition <= options.sizes.repeat; repetition++) {
+				for (const executions of sizes) {
+					log(`queue: ${executions} executions × ${perExecution} deletes (repetition ${repetition} of ${options.sizes.repeat})`);
+					const result = await burst(deployment, executions, perExecution);
+					log(`queue: ${describeBurst(result)}`);
+					results.push(result);
+				}
+			}
+		} finally {
+			await deployment.stop();
+		}
+	} finally {
+		rmSync(workDir, { recursive: true, force: true });
+	}
+
+	const rows = sizes.map((executions) => {
+		const runs = results.filter((result) => result.executions === executions);
+		const failed = Math.max(...runs.map((run) => run.failedItems + run.notDeleted));
+		const twice = Math.max(...runs.map((run) => run.deletedTwice));
+		const typical = median(runs, ratioOf);
+		const ratio = ratioOf(typical);
+		const share = shareOf(median(runs, shareOf));
+		return { executions, runs, typical, ratio, share, failed, twice, pass: failed === 0 && twice === 0 && ratio <= TARGET_RATIO && share < TARGET_429_SHARE };
+	});
+	const table: Table = {
+		title: `7. Queue mode: n8n 2.x, ${WORKERS} workers × --concurrency ${WORKER_CONCURRENCY}, node Concurrency ${NODE_CONCURRENCY}; executions fired at once, ${perExecution} deletes each; emulator ${RATE_PER_SECOND} requests/s, ${LATENCY_MS} ms (median of ${options.sizes.repeat}: wall and requests of the median run)`,
+		headers: ['executions', 'deletes', 'wall s', 'N/rate s', 'ratio', 'each run', 'requests', '429 share', 'each run', 'failed', 'twice', 'per worker', 'target', 'result'],
+		rows: rows.map(({ executions, runs, typical, ratio, share, failed, twice, pass }) => [
+			executions,
+			executions * perExecution,
+			seconds(typical.wallMs, 1),
+			seconds(runs[0].limitMs, 1),
+			times(ratio),
+			runs.map((run) => fixed(ratioOf(run))).join(' '),
+			typical.requests,
+			`${(share * 100).toFixed(1)}%`,
+			runs.map((run) => (shareOf(run) * 100).toFixed(1)).join(' '),
+			failed,
+			twice,
+			runs.map((run) => run.byWorker.join('/')).join(' '),
+			`0 failed, ≤ ${TARGET_RATIO}×, 429 < ${TARGET_429_SHARE * 100}%`,
+			verdict(pass),
+		]),
+		notes: [
+			'wall = first webhook call to the last execution\'s end (stoppedAt in PostgreSQL); N/rate = deletes ÷ the limit. The emulator\'s bucket starts full (burst 100).',
+			'failed = items on the error output plus documents not deleted, worst run; twice = documents deleted more than once, worst run.',
+			'The whole fleet (main, 2 workers and their task runners, PostgreSQL, Redis, the emulator) shares the machine\'s cores.',
+		],
+	};
+	return { tables: [table], data: { rows } };
+};
