@@ -9,9 +9,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { httpRequest } from '../http';
 import { storedNodeOutputs } from '../n8n/stored-execution';
 import { WEBHOOK_ID, type QueueDeployment } from './deployment';
-import { DELETE_NODE, WEBHOOK_PATH } from './workflow';
+import { DELETE_NODE, webhookPathOf } from './workflow';
 
 export interface BurstResult {
+	/** Which workflow (set of node options) ran. */
+	variant: string;
 	executions: number;
 	perExecution: number;
 	documents: number;
@@ -46,7 +48,7 @@ export function docIdsOf(burst: number, execution: number, count: number): strin
 
 let burstCount = 0;
 
-export async function burst(deployment: QueueDeployment, executions: number, perExecution: number, timeoutMs = 600_000): Promise<BurstResult> {
+export async function burst(deployment: QueueDeployment, variant: string, executions: number, perExecution: number, timeoutMs = 600_000): Promise<BurstResult> {
 	const { emulator, postgres, fleet, options } = deployment;
 	const number = ++burstCount;
 	const lists = Array.from({ length: executions }, (_, execution) => docIdsOf(number, execution, perExecution));
@@ -58,7 +60,7 @@ export async function burst(deployment: QueueDeployment, executions: number, per
 	const lastIdBefore = Number(postgres.query('SELECT coalesce(max(id), 0) FROM execution_entity')[0][0]);
 
 	const firedAt = Date.now();
-	const url = `${fleet.baseUrl}/webhook/${WEBHOOK_PATH}`;
+	const url = `${fleet.baseUrl}/webhook/${webhookPathOf(variant)}`;
 	const answers = await Promise.all(lists.map((docIds) => httpRequest(url, { body: { docs: docIds.map((docId) => ({ docId })) }, timeoutMs: 60_000 })));
 	const refused = answers.filter((answer) => answer.status !== 200);
 	if (refused.length > 0) throw new Error(`${refused.length} webhook calls were refused: ${refused[0].status} ${refused[0].text.slice(0, 300)}`);
@@ -93,6 +95,7 @@ export async function burst(deployment: QueueDeployment, executions: number, per
 	const counts = documents.map((docId) => emulator.deleteCount(docId));
 	const rate = options.faults.rateLimitPerSecond ?? Infinity;
 	return {
+		variant,
 		executions,
 		perExecution,
 		documents: documents.length,
@@ -116,7 +119,7 @@ export async function burst(deployment: QueueDeployment, executions: number, per
 export function describeBurst(result: BurstResult): string {
 	const share = ((result.rateLimited / result.requests) * 100).toFixed(1);
 	return [
-		`${result.executions} executions × ${result.perExecution} deletes: wall ${(result.wallMs / 1000).toFixed(1)} s`,
+		`${result.variant}: ${result.executions} executions × ${result.perExecution} deletes: wall ${(result.wallMs / 1000).toFixed(1)} s`,
 		`(N/rate ${(result.limitMs / 1000).toFixed(1)} s, ${(result.wallMs / result.limitMs).toFixed(2)}×; request span ${(result.requestSpanMs / 1000).toFixed(1)} s)`,
 		`${result.requests} requests, ${result.rateLimited} answered 429 (${share} %)`,
 		`deleted once ${result.deletedOnce}, not deleted ${result.notDeleted}, twice ${result.deletedTwice}`,

@@ -25,8 +25,8 @@ export interface DeploymentOptions {
 	workerConcurrency: number;
 	/** The emulator's limit and latency. */
 	faults: Pick<FaultConfig, 'rateLimitPerSecond' | 'latencyMs'>;
-	/** The 1Flow node's options in the workflow. */
-	nodeOptions: Record<string, unknown>;
+	/** The 1Flow node's options by variant name: one workflow (and webhook path) each; a burst names its variant. */
+	variants: Record<string, Record<string, unknown>>;
 }
 
 export const WEBHOOK_ID = 'wh_queue';
@@ -78,8 +78,9 @@ export class QueueDeployment {
 			const deployment = new QueueDeployment(options, secret, postgres, redis, fleet, emulator, userFolder);
 			const credential = { id: 'queueOneFlowCred', name: '1Flow (queue mode)' };
 			await deployment.import('credentials', [{ ...credential, type: 'oneFlowApi', data: { baseUrl, webhookId: WEBHOOK_ID, webhookSecret: secret } }]);
-			await deployment.import('workflow', [bulkDeleteWorkflow(credential, options.nodeOptions)]);
-			await deployment.cliOrThrow(['publish:workflow', '--id=queueBulkDelete1']);
+			const workflows = Object.entries(options.variants).map(([variant, nodeOptions], index) => bulkDeleteWorkflow(credential, variant, index, nodeOptions));
+			await deployment.import('workflow', workflows);
+			for (const workflow of workflows) await deployment.cliOrThrow(['publish:workflow', `--id=${String(workflow.id)}`]);
 			await fleet.start();
 			return deployment;
 		} catch (error) {

@@ -4,8 +4,6 @@
  * error output), so a document that fails becomes an item on the error output instead of
  * stopping the execution.
  */
-export const WORKFLOW_ID = 'queueBulkDelete1';
-export const WEBHOOK_PATH = 'queue-bulk-delete';
 export const DELETE_NODE = 'Delete documents';
 
 export interface CredentialRef {
@@ -13,11 +11,17 @@ export interface CredentialRef {
 	name: string;
 }
 
-export function bulkDeleteWorkflow(credential: CredentialRef, nodeOptions: Record<string, unknown>): Record<string, unknown> {
+/** The webhook path of the workflow for one set of node options (`variant` names it). */
+export function webhookPathOf(variant: string): string {
+	return `queue-bulk-delete-${variant}`;
+}
+
+/** The workflow for one set of the 1Flow node's options; `index` makes its ids unique. */
+export function bulkDeleteWorkflow(credential: CredentialRef, variant: string, index: number, nodeOptions: Record<string, unknown>): Record<string, unknown> {
 	const position = (x: number, y = 0) => [x, y];
 	return {
-		id: WORKFLOW_ID,
-		name: '1Flow bulk delete (queue mode)',
+		id: `queueDelete${index}`,
+		name: `1Flow bulk delete (queue mode, ${variant})`,
 		settings: { executionOrder: 'v1' },
 		nodes: [
 			{
@@ -26,8 +30,8 @@ export function bulkDeleteWorkflow(credential: CredentialRef, nodeOptions: Recor
 				type: 'n8n-nodes-base.webhook',
 				typeVersion: 2.1,
 				position: position(0),
-				webhookId: '9a0f3c2e-0000-4000-8000-0000000000aa',
-				parameters: { httpMethod: 'POST', path: WEBHOOK_PATH, responseMode: 'onReceived', options: {} },
+				webhookId: `9a0f3c2e-0000-4000-8000-${String(index).padStart(12, '0')}`,
+				parameters: { httpMethod: 'POST', path: webhookPathOf(variant), responseMode: 'onReceived', options: {} },
 			},
 			{
 				id: '9a0f3c2e-0000-4000-8000-000000000002',

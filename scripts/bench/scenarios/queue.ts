@@ -23,12 +23,18 @@ const WORKER_CONCURRENCY = 5;
 const NODE_CONCURRENCY = 10;
 const TARGET_RATIO = 1.2;
 const TARGET_429_SHARE = 0.1;
+/** The node's options per workflow: adaptive pacing alone, and capped at the limit ÷ 10 executions. */
+const VARIANTS: Record<string, Record<string, unknown>> = {
+	adaptive: { concurrency: NODE_CONCURRENCY },
+	'capped 10/s': { concurrency: NODE_CONCURRENCY, maxRequestsPerSecond: RATE_PER_SECOND / 10 },
+};
 
 const ratioOf = (run: BurstResult) => run.wallMs / run.limitMs;
 const shareOf = (run: BurstResult) => run.rateLimited / run.requests;
 
 export const queue: Scenario = async ({ options }) => {
 	const { executions: sizes, perExecution } = options.sizes.queue;
+	const cases = Object.keys(VARIANTS).flatMap((variant) => sizes.map((executions) => ({ variant, executions })));
 	const workDir = mkdtempSync(join(tmpdir(), 'n8n-nodes-1flow-queue-'));
 	const results: BurstResult[] = [];
 	try {
@@ -40,13 +46,13 @@ export const queue: Scenario = async ({ options }) => {
 			workers: WORKERS,
 			workerConcurrency: WORKER_CONCURRENCY,
 			faults: { rateLimitPerSecond: RATE_PER_SECOND, latencyMs: LATENCY_MS },
-			nodeOptions: { concurrency: NODE_CONCURRENCY },
+			variants: VARIANTS,
 		});
 		try {
 			for (let repetition = 1; repetition <= options.sizes.repeat; repetition++) {
-				for (const executions of sizes) {
-					log(`queue: ${executions} executions × ${perExecution} deletes (repetition ${repetition} of ${options.sizes.repeat})`);
-					const result = await burst(deployment, executions, perExecution);
+				for (const { variant, executions } of cases) {
+					log(`queue: ${variant}, ${executions} executions × ${perExecution} deletes (repetition ${repetition} of ${options.sizes.repeat})`);
+					const result = await burst(deployment, variant, executions, perExecution);
 					log(`queue: ${describeBurst(result)}`);
 					results.push(result);
 				}
@@ -58,19 +64,20 @@ export const queue: Scenario = async ({ options }) => {
 		rmSync(workDir, { recursive: true, force: true });
 	}
 
-	const rows = sizes.map((executions) => {
-		const runs = results.filter((result) => result.executions === executions);
+	const rows = cases.map(({ variant, executions }) => {
+		const runs = results.filter((result) => result.variant === variant && result.executions === executions);
 		const failed = Math.max(...runs.map((run) => run.failedItems + run.notDeleted));
 		const twice = Math.max(...runs.map((run) => run.deletedTwice));
 		const typical = median(runs, ratioOf);
 		const ratio = ratioOf(typical);
 		const share = shareOf(median(runs, shareOf));
-		return { executions, runs, typical, ratio, share, failed, twice, pass: failed === 0 && twice === 0 && ratio <= TARGET_RATIO && share < TARGET_429_SHARE };
+		return { variant, executions, runs, typical, ratio, share, failed, twice, pass: failed === 0 && twice === 0 && ratio <= TARGET_RATIO && share < TARGET_429_SHARE };
 	});
 	const table: Table = {
-		title: `7. Queue mode: n8n 2.x, ${WORKERS} workers × --concurrency ${WORKER_CONCURRENCY}, node Concurrency ${NODE_CONCURRENCY}; executions fired at once, ${perExecution} deletes each; emulator ${RATE_PER_SECOND} requests/s, ${LATENCY_MS} ms (median of ${options.sizes.repeat}: wall and requests of the median run)`,
-		headers: ['executions', 'deletes', 'wall s', 'N/rate s', 'ratio', 'each run', 'requests', '429 share', 'each run', 'failed', 'twice', 'per worker', 'target', 'result'],
-		rows: rows.map(({ executions, runs, typical, ratio, share, failed, twice, pass }) => [
+		title: `7. Queue mode: n8n 2.x, ${WORKERS} workers × --concurrency ${WORKER_CONCURRENCY}, node Concurrency ${NODE_CONCURRENCY} (capped: also Max Requests per Second ${RATE_PER_SECOND / 10}); executions fired at once, ${perExecution} deletes each; emulator ${RATE_PER_SECOND} requests/s, ${LATENCY_MS} ms (median of ${options.sizes.repeat}: wall and requests of the median run)`,
+		headers: ['node options', 'executions', 'deletes', 'wall s', 'N/rate s', 'ratio', 'each run', 'requests', '429 share', 'each run', 'failed', 'twice', 'per worker', 'target', 'result'],
+		rows: rows.map(({ variant, executions, runs, typical, ratio, share, failed, twice, pass }) => [
+			variant,
 			executions,
 			executions * perExecution,
 			seconds(typical.wallMs, 1),

@@ -32,9 +32,9 @@ beforeAll(async () => {
 		workers: WORKERS,
 		workerConcurrency: 5,
 		faults: { rateLimitPerSecond: 100, latencyMs: 20 },
-		nodeOptions: { concurrency: 10 },
+		variants: { adaptive: { concurrency: 10 } },
 	});
-	result = await burst(deployment, EXECUTIONS, PER_EXECUTION);
+	result = await burst(deployment, 'adaptive', EXECUTIONS, PER_EXECUTION);
 	console.log(describeBurst(result));
 	writeFileSync(join(workDir, 'queue-burst.json'), JSON.stringify(result, null, 2));
 });
