@@ -64,8 +64,10 @@ export class QueueDeployment {
 		try {
 			const baseUrl = await emulator.start();
 			started.push(emulator);
-			const [postgres, redis] = await Promise.all([Postgres.start('n8n'), Redis.start()]);
-			started.push(postgres, redis);
+			const postgres = await Postgres.start('n8n');
+			started.push(postgres);
+			const redis = await Redis.start();
+			started.push(redis);
 			const fleet = await QueueFleet.prepare({
 				app,
 				userFolder,

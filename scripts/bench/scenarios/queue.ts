@@ -24,8 +24,9 @@ const NODE_CONCURRENCY = 10;
 const TARGET_RATIO = 1.2;
 const TARGET_429_SHARE = 0.1;
 /** The node's options per workflow: adaptive pacing alone, and capped at the limit ÷ 10 executions. */
+const ADAPTIVE = 'adaptive';
 const VARIANTS: Record<string, Record<string, unknown>> = {
-	adaptive: { concurrency: NODE_CONCURRENCY },
+	[ADAPTIVE]: { concurrency: NODE_CONCURRENCY },
 	'capped 10/s': { concurrency: NODE_CONCURRENCY, maxRequestsPerSecond: RATE_PER_SECOND / 10 },
 };
 
@@ -66,17 +67,21 @@ export const queue: Scenario = async ({ options }) => {
 
 	const rows = cases.map(({ variant, executions }) => {
 		const runs = results.filter((result) => result.variant === variant && result.executions === executions);
-		const failed = Math.max(...runs.map((run) => run.failedItems + run.notDeleted));
+		const failed = Math.max(...runs.map((run) => run.failedItems));
+		const notDeleted = Math.max(...runs.map((run) => run.notDeleted));
 		const twice = Math.max(...runs.map((run) => run.deletedTwice));
 		const typical = median(runs, ratioOf);
 		const ratio = ratioOf(typical);
 		const share = shareOf(median(runs, shareOf));
-		return { variant, executions, runs, typical, ratio, share, failed, twice, pass: failed === 0 && twice === 0 && ratio <= TARGET_RATIO && share < TARGET_429_SHARE };
+		// The targets are for adaptive pacing; a cap trades speed for no 429s at all.
+		const judged = variant === ADAPTIVE;
+		const pass = judged ? failed === 0 && notDeleted === 0 && twice === 0 && ratio <= TARGET_RATIO && share < TARGET_429_SHARE : undefined;
+		return { variant, executions, runs, typical, ratio, share, failed, notDeleted, twice, judged, pass };
 	});
 	const table: Table = {
 		title: `7. Queue mode: n8n 2.x, ${WORKERS} workers × --concurrency ${WORKER_CONCURRENCY}, node Concurrency ${NODE_CONCURRENCY} (capped: also Max Requests per Second ${RATE_PER_SECOND / 10}); executions fired at once, ${perExecution} deletes each; emulator ${RATE_PER_SECOND} requests/s, ${LATENCY_MS} ms (median of ${options.sizes.repeat}: wall and requests of the median run)`,
-		headers: ['node options', 'executions', 'deletes', 'wall s', 'N/rate s', 'ratio', 'each run', 'requests', '429 share', 'each run', 'failed', 'twice', 'per worker', 'target', 'result'],
-		rows: rows.map(({ variant, executions, runs, typical, ratio, share, failed, twice, pass }) => [
+		headers: ['node options', 'executions', 'deletes', 'wall s', 'N/rate s', 'ratio', 'each run', 'requests', '429 share', 'each run', 'failed', 'not deleted', 'twice', 'per worker', 'target', 'result'],
+		rows: rows.map(({ variant, executions, runs, typical, ratio, share, failed, notDeleted, twice, judged, pass }) => [
 			variant,
 			executions,
 			executions * perExecution,
@@ -88,14 +93,15 @@ export const queue: Scenario = async ({ options }) => {
 			`${(share * 100).toFixed(1)}%`,
 			runs.map((run) => (shareOf(run) * 100).toFixed(1)).join(' '),
 			failed,
+			notDeleted,
 			twice,
 			runs.map((run) => run.byWorker.join('/')).join(' '),
-			`0 failed, ≤ ${TARGET_RATIO}×, 429 < ${TARGET_429_SHARE * 100}%`,
+			judged ? `0 failed, ≤ ${TARGET_RATIO}×, 429 < ${TARGET_429_SHARE * 100}%` : '—',
 			verdict(pass),
 		]),
 		notes: [
 			'wall = first webhook call to the last execution\'s end (stoppedAt in PostgreSQL); N/rate = deletes ÷ the limit. The emulator\'s bucket starts full (burst 100).',
-			'failed = items on the error output plus documents not deleted, worst run; twice = documents deleted more than once, worst run.',
+			'failed = items on the 1Flow node\'s error output; not deleted, twice = documents deleted never, more than once; each the worst run.',
 			'The whole fleet (main, 2 workers and their task runners, PostgreSQL, Redis, the emulator) shares the machine\'s cores.',
 		],
 	};
