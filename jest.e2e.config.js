@@ -6,8 +6,9 @@
 module.exports = {
 	rootDir: '.build/test/e2e',
 	testMatch: ['**/*.test.js'],
-	// The browser test of the editor is written against n8n 2.x's editor.
-	testPathIgnorePatterns: process.env.E2E_N8N_MAJOR === '1' ? ['/node_modules/', '/editor\\.test\\.js$'] : ['/node_modules/'],
+	// The browser test of the editor is written against n8n 2.x's editor; the queue-mode suite runs
+	// on its own: npm run test:n8n -- --queue (jest.queue.config.js).
+	testPathIgnorePatterns: ['<rootDir>/queue/', ...(process.env.E2E_N8N_MAJOR === '1' ? ['/editor\\.test\\.js$'] : [])],
 	globalSetup: '<rootDir>/global-setup.js',
 	testEnvironment: 'node',
 	maxWorkers: 1,

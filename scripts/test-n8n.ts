@@ -1,7 +1,9 @@
 /**
- * `npm run test:n8n [-- --n8n 2|1|all] [--keep] [--only trigger|editor|…]`: the end-to-end suite (test/e2e, its own jest
- * config) in a real n8n: packs the built package, installs the pinned n8n on first use and
- * runs the suite once per n8n major line. Prints `tests: N passed, N failed` last.
+ * `npm run test:n8n [-- --n8n 2|1|all] [--queue] [--keep] [--only trigger|editor|…]`: the
+ * end-to-end suite (test/e2e, its own jest config) in a real n8n: packs the built package,
+ * installs the pinned n8n on first use and runs the suite once per n8n major line. `--queue`:
+ * the queue-mode suite instead (test/e2e/queue: n8n 2.x with PostgreSQL, Redis and workers).
+ * `--only`: the topics whose file names match. Prints `tests: N passed, N failed` last.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -23,11 +25,11 @@ interface Counts {
 }
 
 /** Runs the suite against one n8n; the counts come from jest's JSON report. */
-function runSuite(major: N8nMajor, tarball: string, workDir: string, only?: string): Counts {
+function runSuite(major: N8nMajor, tarball: string, workDir: string, config: string, only?: string): Counts {
 	const report = join(workDir, `jest-n8n-${major}.json`);
 	const jest = join(REPO_ROOT, 'node_modules', '.bin', 'jest');
 	const topics = only === undefined ? [] : ['--testPathPatterns', only];
-	spawnSync(jest, ['--config', 'jest.e2e.config.js', '--json', `--outputFile=${report}`, ...topics], {
+	spawnSync(jest, ['--config', config, '--json', `--outputFile=${report}`, ...topics], {
 		cwd: REPO_ROOT,
 		stdio: 'inherit',
 		env: { ...process.env, E2E_N8N_MAJOR: String(major), E2E_TARBALL: tarball, E2E_WORK_DIR: join(workDir, `n8n-${major}`) },
@@ -38,11 +40,14 @@ function runSuite(major: N8nMajor, tarball: string, workDir: string, only?: stri
 }
 
 function main(): number {
-	const { values } = parseArgs({ options: { ...N8N_OPTION, keep: { type: 'boolean', default: false }, only: { type: 'string' } } });
+	const options = { ...N8N_OPTION, keep: { type: 'boolean', default: false }, queue: { type: 'boolean', default: false }, only: { type: 'string' } } as const;
+	const { values } = parseArgs({ options });
 	const majors = n8nMajors(values.n8n);
+	if (values.queue && majors.join() !== '2') throw new Error('--queue runs on n8n 2.x only (--n8n 2)');
+	const config = values.queue ? 'jest.queue.config.js' : 'jest.e2e.config.js';
 	const started = Date.now();
 	// The editor test (n8n 2.x) drives Debian's Chromium.
-	if (majors.includes(2)) ensureChromium();
+	if (majors.includes(2) && !values.queue) ensureChromium();
 	const workDir = mkdtempSync(join(tmpdir(), 'n8n-nodes-1flow-e2e-'));
 	const tarball = packPackage(workDir);
 	log(`Packed ${basename(tarball)} (${Math.round(statSync(tarball).size / 1024)} KiB)`);
@@ -54,7 +59,7 @@ function main(): number {
 		const installMs = Date.now() - installStarted;
 		log(`n8n ${app.version} under Node ${process.version}${installMs > 5000 ? `, installed in ${seconds(installMs)}` : ''}`);
 		const suiteStarted = Date.now();
-		const counts = runSuite(major, tarball, workDir, values.only);
+		const counts = runSuite(major, tarball, workDir, config, values.only);
 		log(`n8n ${app.version}: ${counts.passed} passed, ${counts.failed} failed in ${seconds(Date.now() - suiteStarted)}`);
 		total.passed += counts.passed;
 		total.failed += counts.failed;

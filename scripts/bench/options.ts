@@ -13,6 +13,8 @@ interface Sizes {
 	ratelimit: number;
 	placement: number;
 	profile: number;
+	/** Queue mode: executions fired at once (one burst per entry), deletes per execution. */
+	queue: { executions: number[]; perExecution: number };
 	repeat: number;
 	/** Deletes per client (and through the node) before anything is measured, for the JIT. */
 	warmup: number;
@@ -26,6 +28,7 @@ const FULL_SIZES: Sizes = {
 	ratelimit: 1000,
 	placement: 2000,
 	profile: 2000,
+	queue: { executions: [6, 10], perExecution: 300 },
 	repeat: 3,
 	warmup: 1000,
 };
@@ -37,6 +40,7 @@ const QUICK_SIZES: Sizes = {
 	ratelimit: 300,
 	placement: 500,
 	profile: 500,
+	queue: { executions: [2, 4], perExecution: 100 },
 	repeat: 1,
 	warmup: 300,
 };
@@ -60,7 +64,7 @@ function usage(names: string[]): string {
 		'  --full        run the 100,000-item scale test even when it is estimated to take > 5 minutes',
 		'  --out         JSON result file (default bench-results/bench.json)',
 		'  --placement   where the emulator runs for all but the placement scenario (default child)',
-		'  --repeat      repetitions of the overhead and placement runs (median is reported; default 3, quick 1)',
+		'  --repeat      repetitions of the overhead, placement and queue runs (median is reported; default 3, quick 1)',
 		'  --package-dir built package to benchmark (default: this repository, its dist/ as built); e.g. a copy built from another commit',
 	].join('\n');
 }

@@ -8,7 +8,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { installCommunityPackage } from '../../testkit/n8n';
-import { freePort } from './support/free-port';
+import { freePort } from '../../testkit/free-port';
 import { N8nInstance } from './support/instance';
 import { suiteEnvironment, writeSuiteSetup } from './support/suite';
 import { IDS, suiteWorkflows, type Credential } from './support/workflows';

@@ -17,10 +17,10 @@ function run(command: string, args: string[], options: SpawnSyncOptions): string
 	return String(result.stdout);
 }
 
-/** `npm pack` of the built repository into `destination`; returns the tarball's path. */
-export function packPackage(destination: string): string {
+/** `npm pack` of the built repository (or another built copy of it) into `destination`; returns the tarball's path. */
+export function packPackage(destination: string, packageDir = REPO_ROOT): string {
 	// --ignore-scripts: prepack would build again; the callers have just built.
-	const stdout = run('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', destination], { cwd: REPO_ROOT });
+	const stdout = run('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', destination], { cwd: packageDir });
 	return join(destination, stdout.trim().split('\n').pop() as string);
 }
 

@@ -4,9 +4,9 @@
  * must end with it.
  */
 import { spawn } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
 
 import { httpRequest } from '../http';
+import { killGroup, startChildServer, waitUntilReady } from '../process';
 import type { N8nApp } from './install';
 
 export interface CliResult {
@@ -16,15 +16,6 @@ export interface CliResult {
 	/** stdout and stderr interleaved as they came. */
 	output: string;
 	ms: number;
-}
-
-function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
-	if (pid === undefined) return;
-	try {
-		process.kill(-pid, signal);
-	} catch {
-		// already gone
-	}
 }
 
 /** Runs one n8n CLI command; never rejects for a non-zero exit. */
@@ -74,46 +65,22 @@ interface StartOptions {
 
 /** Starts `n8n start` and resolves once its REST API answers. */
 export async function startN8n(app: N8nApp, { env, inheritOutput = false, readyTimeoutMs = 240_000, onExit }: StartOptions): Promise<N8nServer> {
-	const stdio = inheritOutput ? 'inherit' : 'pipe';
-	const child = spawn(process.execPath, [app.binPath, 'start'], { cwd: env.N8N_USER_FOLDER, env, stdio: ['ignore', stdio, stdio], detached: true });
-	let logs = '';
-	child.stdout?.on('data', (chunk: Buffer) => (logs += chunk));
-	child.stderr?.on('data', (chunk: Buffer) => (logs += chunk));
-	let exited = false;
-	const exit = new Promise<void>((resolve) => {
-		child.on('exit', (code, signal) => {
-			exited = true;
-			killGroup(child.pid, 'SIGKILL');
-			onExit?.(code, signal);
-			resolve();
-		});
-	});
-	const server: N8nServer = {
-		logs: () => logs,
-		async stop() {
-			if (exited) return;
-			killGroup(child.pid, 'SIGTERM');
-			const timer = setTimeout(() => killGroup(child.pid, 'SIGKILL'), 15_000);
-			await exit;
-			clearTimeout(timer);
-		},
-	};
-
+	const server = startChildServer(process.execPath, [app.binPath, 'start'], { cwd: env.N8N_USER_FOLDER, env, inheritOutput, onExit });
 	// /healthz answers as soon as the port is open; the REST routes (and webhooks) come later,
 	// once n8n has loaded its nodes. /rest/settings is among the last routes set up.
 	const settings = `http://127.0.0.1:${env.N8N_PORT}/rest/settings`;
-	const deadline = Date.now() + readyTimeoutMs;
-	for (;;) {
-		if (exited) throw new Error(`n8n exited before it was ready\n${logs.slice(-4000)}`);
-		const ready = await httpRequest(settings, { timeoutMs: 2000 }).then(
+	const ready = () =>
+		httpRequest(settings, { timeoutMs: 2000 }).then(
 			(reply) => reply.status === 200,
 			() => false,
 		);
-		if (ready) return server;
-		if (Date.now() > deadline) {
-			await server.stop();
-			throw new Error(`n8n did not answer ${settings} within ${readyTimeoutMs} ms\n${logs.slice(-4000)}`);
-		}
-		await sleep(500);
-	}
+	await waitUntilReady(server, `n8n (${settings})`, ready, readyTimeoutMs, 500);
+	return server;
+}
+
+/** Starts `n8n worker --concurrency N` (queue mode) and resolves once it says it is ready. */
+export async function startN8nWorker(app: N8nApp, { env, concurrency, readyTimeoutMs = 240_000 }: { env: NodeJS.ProcessEnv; concurrency: number; readyTimeoutMs?: number }): Promise<N8nServer> {
+	const server = startChildServer(process.execPath, [app.binPath, 'worker', `--concurrency=${concurrency}`], { cwd: env.N8N_USER_FOLDER, env });
+	await waitUntilReady(server, 'n8n worker', () => /n8n worker is now ready/.test(server.logs()), readyTimeoutMs, 500);
+	return server;
 }

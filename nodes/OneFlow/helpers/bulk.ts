@@ -62,7 +62,7 @@ export async function runBulk<K, T>(keys: K[], attempt: Attempt<K, T>, settings:
 		let faults = 0;
 		let rateLimitedSince: number | undefined;
 		for (;;) {
-			await pacer.acquire(shouldStop);
+			const sentAt = await pacer.acquire(shouldStop);
 			// Once something was sent the item counts as sent; only an unsent item can be left out.
 			if (attempts === 0 && shouldStop()) return notSent();
 			attempts++;
@@ -75,7 +75,7 @@ export async function runBulk<K, T>(keys: K[], attempt: Attempt<K, T>, settings:
 			if (step.rateLimited) {
 				// 1Flow did nothing: sending again is always safe, so only time bounds it.
 				const asked = parseRetryAfter(step.retryAfter, now);
-				pacer.throttled(asked === undefined ? undefined : Math.min(asked, settings.retryAfterCapMs ?? DEFAULT_RETRY_AFTER_CAP_MS), now);
+				pacer.throttled(asked === undefined ? undefined : Math.min(asked, settings.retryAfterCapMs ?? DEFAULT_RETRY_AFTER_CAP_MS), now, sentAt);
 				rateLimitedSince ??= now;
 				if (now - rateLimitedSince >= rateLimitWaitMs || shouldStop()) return giveUp();
 				continue;

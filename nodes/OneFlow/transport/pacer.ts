@@ -11,10 +11,16 @@ import { sleep } from 'n8n-workflow';
  * Retry-After pauses every request of the run. A user cap bounds the rate throughout.
  */
 const BACKOFF = 0.7;
-const CUBIC_SCALE = 0.4;
+/**
+ * Steepness of the cubic curve (requests per second, per second cubed): back at the refused
+ * rate after cbrt(0.2 × that rate) seconds, 2.7 s at 100/s and 1.3 s at 10/s.
+ */
+const CUBIC_SCALE = 1.5;
 const MIN_RATE = 0.5;
 /** Sends counted for the measured rate. */
 const MEASURE_WINDOW_MS = 1000;
+/** Shortest stretch of sending a rate is measured over (just after a pause). */
+const MIN_MEASURE_MS = 200;
 /** Waits are slept in slices so a cancelled execution stops waiting promptly. */
 const WAIT_SLICE_MS = 100;
 
@@ -27,6 +33,8 @@ export class Pacer {
 	/** The rate at the last 429, and when it came. */
 	private rateAtThrottle = 0;
 	private throttledAt = 0;
+	/** When the last Retry-After pause ended: the measured rate does not count paused time. */
+	private resumedAt = 0;
 	private readonly sent: number[] = [];
 
 	constructor(private readonly maxPerSecond?: number) {
@@ -38,10 +46,13 @@ export class Pacer {
 		return this.rate;
 	}
 
-	/** Waits until the run may send one more request (or `shouldStop` says so). */
-	async acquire(shouldStop: () => boolean): Promise<void> {
+	/**
+	 * Waits until the run may send one more request (or `shouldStop` says so); returns when it
+	 * may, to hand to `throttled` if that request is refused.
+	 */
+	async acquire(shouldStop: () => boolean): Promise<number> {
 		for (;;) {
-			if (shouldStop()) return;
+			if (shouldStop()) return Date.now();
 			const now = Date.now();
 			let waitMs = this.pausedUntil - now;
 			if (waitMs <= 0 && this.rate !== undefined) {
@@ -52,14 +63,22 @@ export class Pacer {
 			await sleep(Math.min(Math.ceil(waitMs), WAIT_SLICE_MS));
 		}
 		if (this.rate !== undefined) this.tokens -= 1;
-		this.record(Date.now());
+		const now = Date.now();
+		if (this.pausedUntil > this.resumedAt && this.pausedUntil <= now) this.resumedAt = this.pausedUntil;
+		this.record(now);
+		return now;
 	}
 
-	/** 1Flow answered 429: slow down, and pause everything for as long as it asked. */
-	throttled(retryAfterMs: number | undefined, now = Date.now()): void {
+	/**
+	 * 1Flow answered 429 to a request sent at `sentAt` (what `acquire` returned): slow down, and
+	 * pause everything for as long as it asked.
+	 */
+	throttled(retryAfterMs: number | undefined, now = Date.now(), sentAt?: number): void {
 		if (retryAfterMs !== undefined) this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
-		// Several requests in flight get their 429 together: the first one sets the new rate.
-		if (now - this.throttledAt < 100) return;
+		// A request sent before the last slow-down was too fast for the old rate, not the new one:
+		// the requests in flight when 1Flow starts refusing slow the run down once. Without a send
+		// time, 429s within 100 ms count as one.
+		if (sentAt === undefined ? now - this.throttledAt < 100 : sentAt <= this.throttledAt) return;
 		const sending = this.measuredRate(now);
 		const rate = this.rate === undefined ? sending : Math.min(sending, this.rate);
 		this.rateAtThrottle = Math.max(rate, MIN_RATE);
@@ -100,8 +119,14 @@ export class Pacer {
 		while (this.sent.length > 0 && this.sent[0] <= now - MEASURE_WINDOW_MS) this.sent.shift();
 	}
 
+	/**
+	 * Requests per second over the last second, not counting a Retry-After pause in it: right after
+	 * a pause the run has hardly sent anything, and taking that for its rate would throttle it to
+	 * a crawl.
+	 */
 	private measuredRate(now: number): number {
 		while (this.sent.length > 0 && this.sent[0] <= now - MEASURE_WINDOW_MS) this.sent.shift();
-		return (this.sent.length * 1000) / MEASURE_WINDOW_MS;
+		const count = this.sent.filter((time) => time >= this.resumedAt).length;
+		return (count * 1000) / Math.max(Math.min(now - this.resumedAt, MEASURE_WINDOW_MS), MIN_MEASURE_MS);
 	}
 }

@@ -4,6 +4,7 @@ import { keepalive } from './keepalive';
 import { overhead } from './overhead';
 import { placement } from './placement';
 import { profile } from './profile';
+import { queue } from './queue';
 import { rateLimit } from './ratelimit';
 import { scale } from './scale';
 import type { Scenario } from './scenario';
@@ -20,4 +21,5 @@ export const SCENARIOS: Record<string, Scenario> = {
 	profile,
 	upload,
 	get,
+	queue,
 };

@@ -10,7 +10,7 @@ import { basename, join } from 'node:path';
 import type { IRun } from 'n8n-workflow';
 
 import { ensureN8n, n8nCli, n8nEnv, startN8n, type CliResult, type N8nMajor, type N8nServer } from '../../../testkit/n8n';
-import { freePort } from './free-port';
+import { freePort } from '../../../testkit/free-port';
 import { parseRun } from './run-data';
 
 export interface Execution extends CliResult {

@@ -49,10 +49,10 @@ export async function waitUntilProcessed(
 		failure: { ...(saysUploaded ? failure : withNote(failure, uploadedNote(documentId))), details: { documentId, extractionStatus: lastStatus } },
 	});
 	for (;;) {
-		await session.pacer.acquire(cancelled);
+		const sentAt = await session.pacer.acquire(cancelled);
 		const step = await fetchDocument(session, documentId, settings);
 		const rateLimited = step.type === 'retry' && step.rateLimited;
-		if (rateLimited) session.pacer.throttled(parseRetryAfter(step.retryAfter, Date.now()));
+		if (rateLimited) session.pacer.throttled(parseRetryAfter(step.retryAfter, Date.now()), Date.now(), sentAt);
 		else session.pacer.answered();
 		// A cancel also fails the poll in flight; the cancel is the reason.
 		if (cancelled()) return failed(waitCancelled(documentId), true);

@@ -1,4 +1,4 @@
-/** A TCP port nothing listens on right now (loopback). */
+/** TCP ports nothing listens on right now (loopback). */
 import { createServer, type AddressInfo } from 'node:net';
 
 export function freePort(): Promise<number> {
@@ -11,4 +11,11 @@ export function freePort(): Promise<number> {
 			server.close(() => resolve(port));
 		});
 	});
+}
+
+/** `count` distinct free ports, for processes that start together. */
+export async function freePorts(count: number): Promise<number[]> {
+	const ports = new Set<number>();
+	while (ports.size < count) ports.add(await freePort());
+	return [...ports];
 }
