@@ -24,7 +24,7 @@ const N8N_AND_NODE: Probe[] = [
 const PACKAGE: Probe[] = [
 	{ label: 'credential authenticate() (dist)', functionName: 'authenticate', urlIncludes: 'dist/credentials' },
 	{ label: 'node runOperation() (dist)', functionName: 'runOperation', urlIncludes: 'dist/nodes/OneFlow/helpers/run' },
-	{ label: 'node readDocId (dist)', functionName: 'readDocId', urlIncludes: 'dist/nodes' },
+	{ label: 'node readDocId (dist)', functionName: 'readDocId', urlIncludes: 'dist/nodes/OneFlow/actions/document/common' },
 	{ label: 'node runBulk/worker (dist)', functionName: 'worker', urlIncludes: 'dist/nodes/OneFlow/helpers/bulk' },
 	{ label: 'node send (dist)', functionName: 'send', urlIncludes: 'dist/nodes/OneFlow/transport' },
 	{ label: 'node readAnswer (dist)', functionName: 'readAnswer', urlIncludes: 'dist/nodes' },

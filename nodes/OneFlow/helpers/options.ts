@@ -96,7 +96,8 @@ export function readOptions(context: IExecuteFunctions): { options: IDataObject;
 	};
 }
 
-/** An options collection's entries in alphabetical order, as n8n's editor lists them. */
-export function sortedOptions(options: INodeProperties[]): INodeProperties[] {
-	return [...options].sort((a, b) => a.displayName.localeCompare(b.displayName));
+/** An operation's Options collection, its entries in alphabetical order as n8n's editor lists them. */
+export function optionsCollection(options: INodeProperties[]): INodeProperties {
+	const sorted = [...options].sort((a, b) => a.displayName.localeCompare(b.displayName));
+	return { displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {}, options: sorted };
 }

@@ -40,9 +40,22 @@ export function docIdFields(purpose: string): INodeProperties[] {
 	];
 }
 
-export function readDocId(context: IExecuteFunctions, itemIndex: number): string | Failure {
+function readDocId(context: IExecuteFunctions, itemIndex: number): string | Failure {
 	const raw = readParameter(context, { name: 'docId', label: 'Document ID', holds: 'the 1Flow document ID' }, itemIndex);
 	return isFailure(raw) ? raw : normalizeDocId(raw);
+}
+
+/**
+ * How an operation that takes one Document ID per item reads its items: checked before
+ * anything is sent, each document sent once however many items name it, and error items that
+ * say which document failed.
+ */
+export function byDocumentId(context: IExecuteFunctions) {
+	return {
+		readInput: (itemIndex: number) => readDocId(context, itemIndex),
+		keyOf: (docId: string) => docId,
+		details: (docId: string | undefined) => ({ docId: docId ?? null }),
+	};
 }
 
 /** How a document read from 1Flow becomes items (see helpers/document). */

@@ -8,13 +8,13 @@ import {
 import { readAnswer } from '../../helpers/answer';
 import type { Step } from '../../helpers/bulk';
 import type { Failure } from '../../helpers/failure';
-import { readOptions, requestOptionFields, sortedOptions } from '../../helpers/options';
+import { optionsCollection, readOptions, requestOptionFields } from '../../helpers/options';
 import { runOperation } from '../../helpers/run';
 import { confirmWebhook } from '../../helpers/webhookCheck';
 import { deleteAction } from '../../texts/actions';
 import { quoteApiText } from '../../texts/answers';
 import { endpointUrl, send, type Session } from '../../transport';
-import { docIdFields, readDocId } from './common';
+import { byDocumentId, docIdFields } from './common';
 
 const properties: INodeProperties[] = [
 	{
@@ -25,28 +25,21 @@ const properties: INodeProperties[] = [
 		default: '',
 	},
 	...docIdFields('delete'),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: sortedOptions([
-			...requestOptionFields({
-				requests: 'delete requests',
-				retried:
-					'Further attempts per document after rate limiting (429), timeouts, server errors (5xx) and dropped connections. 400, 401 and 404 are never retried.',
-			}),
-			{
-				displayName: 'Treat Not Found as Deleted',
-				name: 'treatNotFoundAsDeleted',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether a document 1Flow does not know (404) counts as already deleted instead of an error. The webhook ID is checked first, since 1Flow also answers 404 for an unknown webhook.',
-			},
-		]),
-	},
+	optionsCollection([
+		...requestOptionFields({
+			requests: 'delete requests',
+			retried:
+				'Further attempts per document after timeouts, server errors (5xx) and dropped connections. 400, 401 and 404 are never retried; 429 (too many requests) is waited out instead, see Max Rate-Limit Wait.',
+		}),
+		{
+			displayName: 'Treat Not Found as Deleted',
+			name: 'treatNotFoundAsDeleted',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether a document 1Flow does not know (404) counts as already deleted instead of an error. The webhook ID is checked first, since 1Flow also answers 404 for an unknown webhook.',
+		},
+	]),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['document'], operation: ['delete'] } }, properties);
@@ -99,9 +92,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	return await runOperation<string, Deleted>(this, {
 		words: { operation: 'delete', noun: 'document', done: 'deleted' },
 		request,
-		readInput: (itemIndex) => readDocId(this, itemIndex),
-		keyOf: (docId) => docId,
-		details: (docId) => ({ docId: docId ?? null }),
+		...byDocumentId(this),
 		action: deleteAction,
 		// 1Flow also answers 404 for an unknown webhook: confirm it before any 404 reads as "deleted".
 		prepare: async (session) => (treatNotFoundAsDeleted ? await checkWebhook(session) : undefined),

@@ -7,29 +7,22 @@ import {
 } from 'n8n-workflow';
 
 import { shapeDocument, type OutputMode } from '../../helpers/document';
-import { readOptions, requestOptionFields, sortedOptions } from '../../helpers/options';
+import { optionsCollection, readOptions, requestOptionFields } from '../../helpers/options';
 import { runOperation } from '../../helpers/run';
 import { getAction } from '../../texts/actions';
-import { docIdFields, fetchDocument, includeSchemaOption, outputOption, readDocId } from './common';
+import { byDocumentId, docIdFields, fetchDocument, includeSchemaOption, outputOption } from './common';
 
 const properties: INodeProperties[] = [
 	...docIdFields('read'),
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: sortedOptions([
-			outputOption,
-			includeSchemaOption,
-			...requestOptionFields({
-				requests: 'requests',
-				retried:
-					'Further attempts per document after rate limiting (429), timeouts, server errors (5xx) and dropped connections. Reading changes nothing in 1Flow, so every such answer is retried; 400, 401 and 404 are not.',
-			}),
-		]),
-	},
+	optionsCollection([
+		outputOption,
+		includeSchemaOption,
+		...requestOptionFields({
+			requests: 'requests',
+			retried:
+				'Further attempts per document after timeouts, server errors (5xx) and dropped connections: reading changes nothing in 1Flow, so every such answer is retried; 400, 401 and 404 are not, and 429 is waited out (Max Rate-Limit Wait).',
+		}),
+	]),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['document'], operation: ['get'] } }, properties);
@@ -46,9 +39,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	return await runOperation<string, IDataObject>(this, {
 		words: { operation: 'get', noun: 'document', done: 'read' },
 		request,
-		readInput: (itemIndex) => readDocId(this, itemIndex),
-		keyOf: (docId) => docId,
-		details: (docId) => ({ docId: docId ?? null }),
+		...byDocumentId(this),
 		action: getAction,
 		attempt: async (session, docId) => await fetchDocument(session, docId, { includeSchema, timeoutMs: request.timeout }),
 		success: (answer, docId) => ({ items: shapeDocument(answer, docId, output).map((json) => ({ json })), done: true }),

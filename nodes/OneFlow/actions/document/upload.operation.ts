@@ -9,7 +9,7 @@ import {
 import { readAnswer } from '../../helpers/answer';
 import { runBulk, type Step } from '../../helpers/bulk';
 import { shapeDocument, type OutputMode } from '../../helpers/document';
-import { readOptions, requestOptionFields, sortedOptions } from '../../helpers/options';
+import { optionsCollection, readOptions, requestOptionFields } from '../../helpers/options';
 import { runOperation } from '../../helpers/run';
 import { uploadAction } from '../../texts/actions';
 import { noDocumentIdFailure, quoteApiText } from '../../texts/answers';
@@ -57,49 +57,42 @@ const properties: INodeProperties[] = [
 		default: false,
 		description: 'Whether to wait until 1Flow has extracted the document, and output it as the Get operation does',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: sortedOptions([
-			{ displayName: 'File Name', name: 'fileName', type: 'string', default: '', description: "Name sent to 1Flow instead of the file's own" },
-			{ displayName: 'Content Type', name: 'contentType', type: 'string', default: '', placeholder: 'e.g. application/pdf', description: "MIME type sent to 1Flow instead of the file's own" },
-			{
-				displayName: 'Keep Binary Data',
-				name: 'keepBinaryData',
-				type: 'boolean',
-				default: false,
-				displayOptions: { show: { '/inputType': ['binary'] } },
-				description: 'Whether to pass the uploaded file on to the next node (by default the output carries only its name and size)',
-			},
-			{ ...outputOption, displayOptions: whenWaiting },
-			{ ...includeSchemaOption, displayOptions: whenWaiting },
-			{
-				displayName: 'Accept Extracted',
-				name: 'acceptExtracted',
-				type: 'boolean',
-				default: false,
-				displayOptions: whenWaiting,
-				description: 'Whether to stop waiting at EXTRACTED (fields ready) instead of INDEXED (also searchable)',
-			},
-			{
-				displayName: 'Wait Timeout (Seconds)',
-				name: 'waitTimeout',
-				type: 'number',
-				typeOptions: { minValue: 5, maxValue: 3600 },
-				default: 300,
-				displayOptions: whenWaiting,
-				description: 'Longest wait for one document; one that is not processed by then becomes an error naming its ID and last status',
-			},
-			...requestOptionFields({
-				requests: 'uploads',
-				retried:
-					'Further attempts per file, only when 1Flow certainly did not take it: rate limiting (429), 503 and refused connections. After a timeout, a dropped connection or another server error the file may already be a document, so it is not sent again.',
-			}),
-		]),
-	},
+	optionsCollection([
+		{ displayName: 'File Name', name: 'fileName', type: 'string', default: '', description: "Name sent to 1Flow instead of the file's own" },
+		{ displayName: 'Content Type', name: 'contentType', type: 'string', default: '', placeholder: 'e.g. application/pdf', description: "MIME type sent to 1Flow instead of the file's own" },
+		{
+			displayName: 'Keep Binary Data',
+			name: 'keepBinaryData',
+			type: 'boolean',
+			default: false,
+			displayOptions: { show: { '/inputType': ['binary'] } },
+			description: 'Whether to pass the uploaded file on to the next node (by default the output carries only its name and size)',
+		},
+		{ ...outputOption, displayOptions: whenWaiting },
+		{ ...includeSchemaOption, displayOptions: whenWaiting },
+		{
+			displayName: 'Accept Extracted',
+			name: 'acceptExtracted',
+			type: 'boolean',
+			default: false,
+			displayOptions: whenWaiting,
+			description: 'Whether to stop waiting at EXTRACTED (fields ready) instead of INDEXED (also searchable)',
+		},
+		{
+			displayName: 'Wait Timeout (Seconds)',
+			name: 'waitTimeout',
+			type: 'number',
+			typeOptions: { minValue: 5, maxValue: 3600 },
+			default: 300,
+			displayOptions: whenWaiting,
+			description: 'Longest wait for one document; one that is not processed by then becomes an error naming its ID and last status',
+		},
+		...requestOptionFields({
+			requests: 'uploads',
+			retried:
+				'Further attempts per file, only when 1Flow certainly did not take it: 503 and refused connections (429 is waited out, see Max Rate-Limit Wait). After a timeout, a dropped connection or another server error the file may already be a document, so it is not sent again.',
+		}),
+	]),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['document'], operation: ['upload'] } }, properties);
