@@ -110,13 +110,14 @@ describeEachTransport('1Flow error answers when the workflow stops on error', ()
 						: undefined,
 			},
 		});
-		const result = await run([{ docId: 'doc_a' }, { docId: 'doc_b' }], { options: { concurrency: 1 } });
+		// doc_a, named twice, is one document deleted.
+		const result = await run([{ docId: 'doc_a' }, { docId: 'doc_a' }, { docId: 'doc_b' }], { options: { concurrency: 1 } });
 		expect(result.status).toBe('error');
 		expect(result.error).toBeInstanceOf(NodeApiError);
 		const error = result.error as NodeApiError;
 		expect(error.message).toBe('1Flow rejected document ID "doc_b": Missing or invalid docId in request body');
 		expect(error.httpCode).toBe('400');
-		expect(error.context.itemIndex).toBe(1);
+		expect(error.context.itemIndex).toBe(2);
 		expect(error.description).toContain('1 other document of this run was deleted before the node stopped.');
 	});
 
@@ -270,8 +271,8 @@ describeEachTransport('Treat Not Found as Deleted', () => {
 });
 
 describeEachTransport('a 404 after a lost answer', () => {
-	it('is a delete by the lost attempt when the webhook checks out', async () => {
-		await start({ faults: { script: ({ attempt }) => (attempt === 1 ? { kind: 'lostResponse' } : undefined) } });
+	it.each(['lostResponse', 'cutAnswer'] as const)('(%s) is a delete by the lost attempt when the webhook checks out', async (kind) => {
+		await start({ faults: { script: ({ attempt }) => (attempt === 1 ? { kind } : undefined) } });
 		const result = await run([{ docId: 'doc_a' }], { options: { timeout: 1000 } });
 		expect(result.main[0].json).toMatchObject({ deleted: true, documentId: 'doc_a', confirmedByRetry: true });
 		expect(emulator.deleteCount('doc_a')).toBe(1);

@@ -118,21 +118,36 @@ describe('Upload and wait for processing', () => {
 		});
 	});
 
-	test('cancelling the execution during the wait returns at once; the item says the document exists', async () => {
+	test('cancelling the execution during the wait returns at once; every uploaded item, waited for or not, says its document exists', async () => {
 		await start({ pendingMs: 0, partialMs: 0, extractedMs: 0, stopAt: 'PENDING' });
 		const controller = new AbortController();
 		// The default Wait Timeout is 5 minutes: only the cancel can end this run within the test's time.
-		const pending = uploadAndWait(1, { signal: controller.signal });
+		// Concurrency 1: the second and third files are uploaded, but their waits have not begun.
+		const pending = uploadAndWait(3, { signal: controller.signal, options: { concurrency: 1 } });
 		await waitFor(() => gets().length >= 2, 'two polls');
 		controller.abort();
 		const result = await pending;
 		const requestsAtEnd = emulator.requests.length;
 		expect(result.status).toBe('canceled');
-		const [upload] = emulator.uploads;
-		expect(result.main.map((item) => item.json.error)).toEqual([`The execution was cancelled while waiting for document "${upload.documentId}"`]);
-		expect(result.main[0].json.details).toMatchObject({ documentId: upload.documentId, extractionStatus: 'PENDING', fileName: 'file-0.pdf' });
+		expect(emulator.uploads).toHaveLength(3);
+		expect(result.main.map((item) => item.json.error)).toEqual(
+			emulator.uploads.map((upload) => `The execution was cancelled while waiting for document "${upload.documentId}"`),
+		);
+		expect(result.main[0].json.details).toMatchObject({ documentId: emulator.uploads[0].documentId, extractionStatus: 'PENDING', fileName: 'file-0.pdf' });
+		expect(result.main[2].json.details).toMatchObject({ documentId: emulator.uploads[2].documentId, fileName: 'file-2.pdf' });
+		expect(JSON.stringify(result.main)).not.toMatch(/No request was sent/);
 		await sleep(1500);
 		expect(emulator.requests.length).toBe(requestsAtEnd);
+	});
+
+	test('a failed wait stops the node, and its error counts the other files as uploaded', async () => {
+		await start({ pendingMs: 0, partialMs: 0, extractedMs: 0 }, { faults: { script: ({ endpoint }) => (endpoint === 'get' ? { kind: 'status', status: 404 } : undefined) } });
+		const result = await uploadAndWait(3, { options: { concurrency: 1 } });
+		expect(emulator.uploads).toHaveLength(3);
+		expect(result.error?.message).toBe(`Document "${emulator.uploads[0].documentId}" was not found in 1Flow, or the webhook ID is wrong`);
+		expect((result.error as { description?: string }).description).toMatch(/2 other files of this run were uploaded before the node stopped\.$/);
+		// The node stopped at the first failure: the other documents were not polled.
+		expect(gets()).toHaveLength(1);
 	});
 
 	test('bad input fails before the upload, as without waiting', async () => {

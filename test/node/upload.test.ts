@@ -153,6 +153,16 @@ describeEachTransport('bad input is refused before anything is sent', () => {
 		expect(emulator.requests).toEqual([]);
 	});
 
+	test('a file gone from n8n\'s binary data store fails its own item, not the run', async () => {
+		await start();
+		const gone = { data: '', mimeType: 'application/pdf', fileName: 'gone.pdf', id: 'filesystem-v2:workflows/w/executions/1/binary_data/gone' };
+		const result = await upload([{ row: 'a' }, { row: 'b' }], { files: [pdf()], storedBinaries: [undefined, { data: gone }], onError: 'continueErrorOutput' });
+		expect(result.main.map((item) => item.json.fileName)).toEqual(['invoice.pdf']);
+		expect(result.errorOutput.map((item) => item.pairedItem)).toEqual([{ item: 1 }]);
+		expect(result.errorOutput[0].json.error).toMatch(/^The file could not be read from n8n's binary data: /);
+		expect(emulator.uploads).toHaveLength(1);
+	});
+
 	test('with "continue (using error output)" the bad item fails alone and the others are uploaded', async () => {
 		await start();
 		const result = await upload([{ row: 'a' }, { row: 'b' }], { files: [pdf(), undefined], onError: 'continueErrorOutput' });
@@ -188,6 +198,7 @@ describeEachTransport('1Flow\'s answers', () => {
 
 	test.each([
 		['a lost answer (the file was taken, the connection dropped)', { kind: 'lostResponse' } as const, {}, 'The connection to 1Flow dropped while uploading file "invoice.pdf"', 1],
+		['an answer cut off after its headers', { kind: 'cutAnswer' } as const, {}, 'The connection to 1Flow dropped while uploading file "invoice.pdf"', 1],
 		['a timeout (1Flow answers after the node gave up)', { kind: 'delay', ms: 1500 } as const, { timeout: 1000 }, 'No answer from 1Flow within 1000 ms while uploading file "invoice.pdf"', 1],
 		['a 500 (1Flow may have stored the file)', { kind: 'status', status: 500 } as const, {}, '1Flow failed with HTTP 500 while uploading file "invoice.pdf"', 0],
 		['a 502', { kind: 'status', status: 502 } as const, {}, '1Flow failed with HTTP 502 while uploading file "invoice.pdf"', 0],

@@ -33,6 +33,8 @@ export interface RunSettings {
 	signal?: AbortSignal;
 	/** Files of each input item, by item index. */
 	files?: Array<InputItem['binary']>;
+	/** Binary data already in n8n's store (or pointing at a file that is gone), by item index. */
+	storedBinaries?: Array<InputItem['storedBinary']>;
 	binaryDataMode?: RunNodeOptions['binaryDataMode'];
 }
 
@@ -83,7 +85,7 @@ export async function runOneFlow(
 		node: 'oneFlow',
 		credentials: { oneFlowApi: credentials(emulator, settings.credentials) },
 		parameters: { resource: 'document', operation: settings.operation ?? 'delete', ...settings.parameters, options: optionsFor(settings) },
-		items: items.map((json, index) => ({ json, binary: settings.files?.[index] })),
+		items: items.map((json, index) => ({ json, binary: settings.files?.[index], storedBinary: settings.storedBinaries?.[index] })),
 		onError: settings.onError,
 		downstream: settings.downstream,
 		signal: settings.signal,

@@ -109,6 +109,7 @@ describe('networkFailureOf', () => {
 		[{ cause: { cause: { code: 'ECONNABORTED' } } }, 'timeout'],
 		[{ message: 'timeout of 50ms exceeded' }, 'timeout'],
 		[{ message: 'socket hang up' }, 'reset'],
+		[{ code: 'ERR_BAD_RESPONSE', message: 'stream has been aborted' }, 'reset'],
 		[{ name: 'CanceledError' }, 'cancelled'],
 		[{ code: 'ERR_CANCELED' }, 'cancelled'],
 		[{ code: 'ENOTFOUND' }, 'unreachable'],

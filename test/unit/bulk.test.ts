@@ -112,6 +112,20 @@ describe('runBulk', () => {
 		expect(results.map((result) => result.status)).toEqual(['failed', 'failed']);
 	});
 
+	it('sends no further attempt once another item failed and the run stops, even after a 429', async () => {
+		const sent: string[] = [];
+		const results = await runBulk(
+			['limited', 'bad'],
+			async (key) => (sent.push(key), key === 'limited' ? retry({ rateLimited: true, retryAfter: '600', failure: failure(429) }) : (await delay(50), fail(400))),
+			settings({ concurrency: 2, stopOnFailure: true }),
+		);
+		expect(sent).toEqual(['limited', 'bad']);
+		expect(results).toEqual([
+			{ status: 'failed', failure: failure(429) },
+			{ status: 'failed', failure: failure(400) },
+		]);
+	});
+
 	it('pauses every worker after a 429, not only the one that got it', async () => {
 		const sentAt: Array<{ key: string; at: number }> = [];
 		let limited = false;

@@ -116,4 +116,13 @@ describe('Pacer', () => {
 		pacer.answered(at(60_000));
 		expect(pacer.currentRate).toBeLessThanOrEqual(20);
 	});
+
+	test('a cap below the floor a 429 backs off to still holds after the 429', async () => {
+		const pacer = new Pacer(0.1);
+		const sent = await sendEvenly(pacer, 1, 0, 10);
+		pacer.throttled(undefined, at(100), sent[0]);
+		expect(pacer.currentRate).toBe(0.1);
+		pacer.answered(at(60_000));
+		expect(pacer.currentRate).toBe(0.1);
+	});
 });

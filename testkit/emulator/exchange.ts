@@ -64,6 +64,16 @@ export class Exchange {
 		this.send(status, jsonBuffer(value), headers);
 	}
 
+	/** Sends the status, the headers (with the whole length) and half the body, then ends the connection. */
+	sendCut(status: number, body: Buffer): void {
+		const { res } = this;
+		res.statusCode = status;
+		res.setHeader('Content-Type', 'application/json; charset=utf-8');
+		res.setHeader('Content-Length', body.length);
+		this.record.status = 'lost';
+		res.write(body.subarray(0, Math.floor(body.length / 2)), () => setTimeout(() => this.destroy(), 20));
+	}
+
 	/** Ends the connection without any answer. */
 	destroy(): void {
 		this.record.endedAt = Date.now();

@@ -16,6 +16,8 @@ export type FaultAction =
 	| { kind: 'hang' }
 	| { kind: 'nonJson' }
 	| { kind: 'lostResponse' }
+	/** The work IS done and the answer's headers sent, then the socket is destroyed mid-body. */
+	| { kind: 'cutAnswer' }
 	| { kind: 'delay'; ms: number }
 	| { kind: 'redirect'; location: string };
 
@@ -253,6 +255,11 @@ function act(exchange: Exchange, action: FaultAction | undefined, work: () => An
 			exchange.record.status = 'lost';
 			exchange.destroy();
 			return;
+		case 'cutAnswer': {
+			const answer = work();
+			exchange.sendCut(answer.status, jsonBuffer(answer.body));
+			return;
+		}
 		case 'redirect':
 			exchange.send(302, EMPTY, { Location: action.location, 'Content-Type': 'text/plain' });
 			return;

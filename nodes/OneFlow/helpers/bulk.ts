@@ -1,7 +1,7 @@
 import { Pacer } from '../transport/pacer';
 import type { Failure } from './failure';
 import { withNote } from './failure';
-import { parseRetryAfter, pause, retryDelayMs, DEFAULT_RETRY_AFTER_CAP_MS, type BackoffSettings } from './retry';
+import { pause, retryAfterMs, retryDelayMs, type BackoffSettings } from './retry';
 
 /** How the node reads one attempt at one item. */
 export type Step<T> =
@@ -21,7 +21,8 @@ export type Step<T> =
 export type Settled<T> =
 	| { status: 'done'; value: T }
 	| { status: 'failed'; failure: Failure }
-	| { status: 'notSent'; reason: 'cancelled' | 'stopped' };
+	/** `failure`: what to say instead of "no request was sent", when an earlier step was done (an upload whose wait never ran). */
+	| { status: 'notSent'; reason: 'cancelled' | 'stopped'; failure?: Failure };
 
 /** One attempt. `answerLost`: an earlier attempt may have been carried out, its answer lost. */
 export type Attempt<K, T> = (key: K, answerLost: boolean) => Promise<Step<T>>;
@@ -61,30 +62,30 @@ export async function runBulk<K, T>(keys: K[], attempt: Attempt<K, T>, settings:
 		let attempts = 0;
 		let faults = 0;
 		let rateLimitedSince: number | undefined;
+		let lastFailure: Failure | undefined;
+		const giveUp = (failure: Failure): Settled<T> => ({ status: 'failed', failure: withAttempts(failure, attempts) });
 		for (;;) {
 			const sentAt = await pacer.acquire(shouldStop);
-			// Once something was sent the item counts as sent; only an unsent item can be left out.
-			if (attempts === 0 && shouldStop()) return notSent();
+			// Nothing starts once the run stops: an item tried before ends with its last failure.
+			if (shouldStop()) return lastFailure ? giveUp(lastFailure) : notSent();
 			attempts++;
 			const step = await attempt(key, answerLost);
 			const now = Date.now();
 			if (step.type !== 'retry' || !step.rateLimited) pacer.answered(now);
 			if (step.type === 'done') return { status: 'done', value: step.value };
 			if (step.type === 'fail') return { status: 'failed', failure: step.failure };
-			const giveUp = (): Settled<T> => ({ status: 'failed', failure: withAttempts(step.failure, attempts) });
+			lastFailure = step.failure;
 			if (step.rateLimited) {
 				// 1Flow did nothing: sending again is always safe, so only time bounds it.
-				const asked = parseRetryAfter(step.retryAfter, now);
-				pacer.throttled(asked === undefined ? undefined : Math.min(asked, settings.retryAfterCapMs ?? DEFAULT_RETRY_AFTER_CAP_MS), now, sentAt);
+				pacer.throttled(retryAfterMs(step.retryAfter, now, settings), now, sentAt);
 				rateLimitedSince ??= now;
-				if (now - rateLimitedSince >= rateLimitWaitMs || shouldStop()) return giveUp();
+				if (now - rateLimitedSince >= rateLimitWaitMs || shouldStop()) return giveUp(step.failure);
 				continue;
 			}
 			answerLost ||= step.maybeCarriedOut;
-			if (faults >= settings.maxRetries || shouldStop()) return giveUp();
+			if (faults >= settings.maxRetries || shouldStop()) return giveUp(step.failure);
 			faults++;
 			await pause(retryDelayMs(faults, step.retryAfter, now, settings), shouldStop);
-			if (shouldStop()) return giveUp();
 		}
 	}
 

@@ -23,7 +23,13 @@ export type ItemResult =
 			/** The operation took effect in 1Flow (counted in the run's summary). */
 			done: boolean;
 	  }
-	| { failure: Failure; cause: FailureCause; details: IDataObject };
+	| {
+			failure: Failure;
+			cause: FailureCause;
+			details: IDataObject;
+			/** The operation took effect all the same, e.g. a file uploaded whose wait failed. */
+			done?: boolean;
+	  };
 
 export type FailedItem = Extract<ItemResult, { failure: Failure }>;
 
@@ -87,7 +93,7 @@ export function throwFirstInputFailure(context: IExecuteFunctions, results: Arra
  * item what was done and what was not.
  */
 export function toNodeOutput(context: IExecuteFunctions, results: ItemResult[], words: RunWords): INodeExecutionData[] {
-	const done = results.filter((result) => 'done' in result && result.done).length;
+	const done = results.filter((result) => result.done === true).length;
 	const notSent = results.filter((result) => isFailed(result) && result.cause === 'notSent').length;
 	const failed = results.filter(isFailed).length - notSent;
 	const summary = `1Flow ${words.operation}: ${countOf(results.length, 'item')}, ${done} ${words.done}, ${failed} failed, ${notSent} not sent`;
@@ -98,7 +104,8 @@ export function toNodeOutput(context: IExecuteFunctions, results: ItemResult[], 
 
 	if (!context.continueOnFail() && !cancelled) {
 		const thrown = results.findIndex((result) => isFailed(result) && result.cause !== 'notSent');
-		if (thrown !== -1) throw toNodeError(context, results[thrown] as FailedItem, thrown, done, words);
+		// Its own effect (a file uploaded, its wait failed) is not one of the "other" items.
+		if (thrown !== -1) throw toNodeError(context, results[thrown] as FailedItem, thrown, done - (results[thrown].done === true ? 1 : 0), words);
 	}
 	return results.flatMap((result, itemIndex) =>
 		isFailed(result)

@@ -27,6 +27,12 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
 	return Math.max(0, date - now);
 }
 
+/** How long a Retry-After asks to wait, up to the cap; undefined when it asks nothing readable. */
+export function retryAfterMs(value: string | undefined, now: number, settings: BackoffSettings): number | undefined {
+	const asked = parseRetryAfter(value, now);
+	return asked === undefined ? undefined : Math.min(settings.retryAfterCapMs ?? DEFAULT_RETRY_AFTER_CAP_MS, asked);
+}
+
 /**
  * Delay before retry number `retry` (1-based). Exponential with "equal jitter" (half fixed, half
  * random) so that many items failing together do not retry in lockstep. A Retry-After from
@@ -43,9 +49,7 @@ export function retryDelayMs(
 	const cap = settings.backoffCapMs ?? DEFAULT_BACKOFF_CAP_MS;
 	const exponential = Math.min(cap, base * 2 ** (retry - 1));
 	const backoff = exponential / 2 + random() * (exponential / 2);
-	const asked = parseRetryAfter(retryAfter, now);
-	if (asked === undefined) return Math.round(backoff);
-	return Math.min(settings.retryAfterCapMs ?? DEFAULT_RETRY_AFTER_CAP_MS, asked);
+	return retryAfterMs(retryAfter, now, settings) ?? Math.round(backoff);
 }
 
 /** Sleeps `ms`, or less once `shouldStop` says so. */

@@ -58,15 +58,23 @@ export function readParameter(
 	}
 }
 
-function resultOf<Input, Value>(operation: Operation<Input, Value>, settled: Settled<Value>, input: Input): ItemResult {
+/** What was sent for one key: how it settled, and whether it took effect in 1Flow before `finish` failed it. */
+interface Sent<Value> {
+	settled: Settled<Value>;
+	tookEffect: boolean;
+}
+
+function resultOf<Input, Value>(operation: Operation<Input, Value>, { settled, tookEffect }: Sent<Value>, input: Input): ItemResult {
 	const details = operation.details(input);
 	switch (settled.status) {
 		case 'done':
 			return operation.success(settled.value, input);
 		case 'failed':
-			return { failure: settled.failure, cause: 'api', details: { ...details, ...settled.failure.details } };
-		case 'notSent':
-			return { failure: notSentFailure(settled.reason, operation.action(input)), cause: 'notSent', details };
+			return { failure: settled.failure, cause: 'api', details: { ...details, ...settled.failure.details }, done: tookEffect };
+		case 'notSent': {
+			const failure = settled.failure ?? notSentFailure(settled.reason, operation.action(input));
+			return { failure, cause: 'notSent', details: { ...details, ...failure.details }, done: tookEffect };
+		}
 	}
 }
 
@@ -76,7 +84,7 @@ async function sendAll<Input, Value>(
 	operation: Operation<Input, Value>,
 	session: Session,
 	pending: Map<string, Input>,
-): Promise<Map<string, Settled<Value>>> {
+): Promise<Map<string, Sent<Value>>> {
 	const keys = [...pending.keys()];
 	const prepared = await operation.prepare?.(session);
 	const outcomes = prepared
@@ -88,6 +96,7 @@ async function sendAll<Input, Value>(
 				pacer: session.pacer,
 			});
 	const stopping = !context.continueOnFail() && outcomes.some((outcome) => outcome.status !== 'done');
+	const tookEffect = outcomes.map((outcome) => outcome.status === 'done');
 	if (operation.finish && !stopping && context.getExecutionCancelSignal()?.aborted !== true) {
 		const done = keys.flatMap((key, index) => {
 			const outcome = outcomes[index];
@@ -96,7 +105,7 @@ async function sendAll<Input, Value>(
 		const finished = await operation.finish(session, done);
 		done.forEach(({ index }, position) => (outcomes[index] = finished[position]));
 	}
-	return new Map(keys.map((key, index) => [key, outcomes[index]]));
+	return new Map(keys.map((key, index) => [key, { settled: outcomes[index], tookEffect: tookEffect[index] }]));
 }
 
 export async function runOperation<Input, Value>(
@@ -120,10 +129,15 @@ export async function runOperation<Input, Value>(
 			const key = isFailure(input) ? undefined : keyOf(input, itemIndex);
 			if (key !== undefined && !pending.has(key)) pending.set(key, input as Input);
 		});
-		const settled = pending.size > 0 ? await sendAll(context, operation, session, pending) : new Map();
+		const sent = pending.size > 0 ? await sendAll(context, operation, session, pending) : new Map<string, Sent<Value>>();
+		const counted = new Set<string>();
 		inputs.forEach((input, itemIndex) => {
 			if (isFailure(input)) return;
-			results[itemIndex] = resultOf(operation, settled.get(keyOf(input, itemIndex)) as Settled<Value>, input);
+			const key = keyOf(input, itemIndex);
+			const result = resultOf(operation, sent.get(key) as Sent<Value>, input);
+			// A document named by several items took effect once, and is counted once.
+			results[itemIndex] = counted.has(key) ? { ...result, done: false } : result;
+			counted.add(key);
 		});
 	}
 	return toNodeOutput(context, results as ItemResult[], operation.words);

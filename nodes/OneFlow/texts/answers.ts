@@ -187,11 +187,11 @@ export function waitTimedOut(documentId: string, lastStatus: string | null, wait
 	};
 }
 
-/** The execution was stopped while the node waited for an uploaded document's extraction. */
-export function waitCancelled(documentId: string): Failure {
+/** The wait for an uploaded document ended early (or never began): the execution was cancelled, or the node stopped at another item's error. */
+export function waitEnded(documentId: string, reason: 'cancelled' | 'stopped'): Failure {
 	const quoted = quoteDocId(documentId);
 	return {
-		message: `The execution was cancelled while waiting for document ${quoted}`,
+		message: reason === 'cancelled' ? `The execution was cancelled while waiting for document ${quoted}` : `Did not wait for document ${quoted}: the node stopped at an earlier error`,
 		description: `The file was uploaded as document ${quoted}; read it later with the Get operation instead of uploading it again.`,
 		httpCode: null,
 	};

@@ -42,7 +42,8 @@ export function networkFailureOf(error: unknown): NetworkFailure {
 		if (name === 'TimeoutError') return 'timeout';
 		if (typeof message === 'string') {
 			if (/timeout|timed out/i.test(message)) return 'timeout';
-			if (/socket hang up|ECONNRESET/i.test(message)) return 'reset';
+			// axios, when the connection drops after the answer's headers: 1Flow did answer.
+			if (/socket hang up|ECONNRESET|stream has been aborted/i.test(message)) return 'reset';
 			if (/ECONNREFUSED/.test(message)) return 'refused';
 		}
 		current = (current as { cause?: unknown }).cause;

@@ -98,7 +98,9 @@ export class Pacer {
 
 	private setRate(rate: number, now: number): void {
 		this.refill(now);
-		this.rate = Math.max(MIN_RATE, this.maxPerSecond === undefined ? rate : Math.min(rate, this.maxPerSecond));
+		// The user's cap bounds the rate even below the floor a 429 may back off to.
+		const floored = Math.max(MIN_RATE, rate);
+		this.rate = this.maxPerSecond === undefined ? floored : Math.min(floored, this.maxPerSecond);
 		this.tokens = Math.min(this.tokens, this.capacity());
 	}
 

@@ -7,7 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { readAnswer } from '../../helpers/answer';
-import { runBulk, type Step } from '../../helpers/bulk';
+import { runBulk, type Settled, type Step } from '../../helpers/bulk';
 import { shapeDocument, type OutputMode } from '../../helpers/document';
 import { optionsCollection, readOptions, requestOptionFields } from '../../helpers/options';
 import { runOperation } from '../../helpers/run';
@@ -16,7 +16,7 @@ import { noDocumentIdFailure, quoteApiText } from '../../texts/answers';
 import { endpointUrl, send, type Attempt, type Session } from '../../transport';
 import { includeSchemaOption, outputOption } from './common';
 import { readUpload, type Upload } from './uploadInput';
-import { waitUntilProcessed } from './wait';
+import { notWaited, waitUntilProcessed } from './wait';
 
 const whenWaiting = { show: { '/waitForProcessing': [true] } };
 
@@ -136,15 +136,19 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		return { type: 'done', value: { documentId, message: typeof message === 'string' ? quoteApiText(message, session.secret) : 'Document uploaded' } };
 	};
 
-	const finish = async (session: Session, done: Array<{ value: Uploaded }>) =>
-		await runBulk(
-			done.map(({ value }) => value),
+	const finish = async (session: Session, done: Array<{ value: Uploaded }>): Promise<Array<Settled<Uploaded>>> => {
+		const uploads = done.map(({ value }) => value);
+		const waits = await runBulk(
+			uploads,
 			async (uploaded): Promise<Step<Uploaded>> => {
 				const step = await waitUntilProcessed(session, uploaded.documentId, waitSettings);
 				return step.type === 'done' ? { type: 'done', value: { ...uploaded, document: step.value } } : step;
 			},
 			{ ...request, maxRetries: 0, stopOnFailure: !this.continueOnFail(), signal: this.getExecutionCancelSignal(), pacer: session.pacer },
 		);
+		// A wait that never began still leaves an uploaded file: say so, never "no request was sent".
+		return waits.map((wait, index) => (wait.status === 'notSent' ? { ...wait, failure: notWaited(uploads[index].documentId, wait.reason) } : wait));
+	};
 
 	return await runOperation<Upload, Uploaded>(this, {
 		words: { operation: 'upload', noun: 'file', done: 'uploaded' },

@@ -27,6 +27,18 @@ function text(context: IExecuteFunctions, name: string, label: string, itemIndex
 	return typeof value === 'string' ? value.trim() : value === undefined || value === null ? '' : String(value);
 }
 
+/** The size of a file in n8n's binary data store; a file that is gone fails its item, not the run. */
+async function storedSize(context: IExecuteFunctions, id: string): Promise<number | Failure> {
+	try {
+		return (await context.helpers.getBinaryMetadata(id)).fileSize;
+	} catch (error) {
+		return inputFailure(
+			`The file could not be read from n8n's binary data: ${(error as Error).message}`,
+			'n8n may have removed it, for example with the execution that stored it. Run the node that produced the file again.',
+		);
+	}
+}
+
 async function readBinary(context: IExecuteFunctions, itemIndex: number, overrides: { fileName: string; contentType: string }): Promise<Upload | Failure> {
 	const field = text(context, 'binaryPropertyName', 'Input Binary Field', itemIndex);
 	if (isFailure(field)) return field;
@@ -45,7 +57,8 @@ async function readBinary(context: IExecuteFunctions, itemIndex: number, overrid
 	const contentType = overrides.contentType || binary.mimeType || 'application/octet-stream';
 	// In n8n's filesystem (and S3) binary mode the bytes are stored by id and streamed from there.
 	const { id } = binary;
-	const size = id ? (await context.helpers.getBinaryMetadata(id)).fileSize : Buffer.byteLength(binary.data, 'base64');
+	const size = id ? await storedSize(context, id) : Buffer.byteLength(binary.data, 'base64');
+	if (isFailure(size)) return size;
 	if (!size) {
 		return inputFailure(`The file "${fileName}" in binary field "${field}" is empty`, '1Flow cannot process an empty file. Check the node that produced it.');
 	}
@@ -56,12 +69,13 @@ async function readBinary(context: IExecuteFunctions, itemIndex: number, overrid
 		size,
 		open: async () => (id ? await context.helpers.getBinaryStream(id) : await context.helpers.getBinaryDataBuffer(itemIndex, field)),
 	};
-	const keep = context.getNodeParameter('options.keepBinaryData', itemIndex, false) === true;
+	const keep = readParameter(context, { name: 'options.keepBinaryData', label: 'Keep Binary Data', holds: 'true or false', fallback: false }, itemIndex);
+	if (isFailure(keep)) return keep;
 	return {
 		subject: fileName,
 		body: { file },
 		describe: { fileName, fileSize: size, contentType },
-		keptBinary: keep ? item.binary : undefined,
+		keptBinary: keep === true ? item.binary : undefined,
 	};
 }
 

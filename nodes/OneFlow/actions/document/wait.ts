@@ -3,8 +3,8 @@ import type { IDataObject } from 'n8n-workflow';
 import type { Step } from '../../helpers/bulk';
 import { extractionStatusOf } from '../../helpers/document';
 import { withNote, type Failure } from '../../helpers/failure';
-import { parseRetryAfter, pause } from '../../helpers/retry';
-import { uploadedNote, waitCancelled, waitTimedOut } from '../../texts/answers';
+import { pause, retryAfterMs } from '../../helpers/retry';
+import { uploadedNote, waitEnded, waitTimedOut } from '../../texts/answers';
 import type { Session } from '../../transport';
 import { fetchDocument } from './common';
 
@@ -52,10 +52,10 @@ export async function waitUntilProcessed(
 		const sentAt = await session.pacer.acquire(cancelled);
 		const step = await fetchDocument(session, documentId, settings);
 		const rateLimited = step.type === 'retry' && step.rateLimited;
-		if (rateLimited) session.pacer.throttled(parseRetryAfter(step.retryAfter, Date.now()), Date.now(), sentAt);
+		if (rateLimited) session.pacer.throttled(retryAfterMs(step.retryAfter, Date.now(), {}), Date.now(), sentAt);
 		else session.pacer.answered();
 		// A cancel also fails the poll in flight; the cancel is the reason.
-		if (cancelled()) return failed(waitCancelled(documentId), true);
+		if (cancelled()) return failed(waitEnded(documentId, 'cancelled'), true);
 		if (step.type === 'fail') return failed(step.failure);
 		if (step.type === 'done') {
 			failedPolls = 0;
@@ -70,4 +70,9 @@ export async function waitUntilProcessed(
 		await pause(Math.min(delay, left), cancelled);
 		delay = Math.min(POLL_DELAY_CAP_MS, delay * POLL_DELAY_GROWTH);
 	}
+}
+
+/** An uploaded document whose wait never began: the run was cancelled, or stopped at another item's error. */
+export function notWaited(documentId: string, reason: 'cancelled' | 'stopped'): Failure {
+	return { ...waitEnded(documentId, reason), details: { documentId, extractionStatus: null } };
 }
