@@ -150,6 +150,18 @@ describe('Upload and wait for processing', () => {
 		expect(gets()).toHaveLength(1);
 	});
 
+	test('a failed wait also ends the waits in progress: the node stops at once, not at Wait Timeout', async () => {
+		const failsFirst = { script: ({ endpoint, docId }: { endpoint: string; docId?: unknown }) => (endpoint === 'get' && docId === emulator.uploads[0]?.documentId ? ({ kind: 'status', status: 404 } as const) : undefined) };
+		await start({ pendingMs: 0, partialMs: 0, extractedMs: 0, stopAt: 'PENDING' }, { faults: failsFirst });
+		// Wait Timeout is 5 minutes and the second document never finishes: only the stop ends its wait within the test's time.
+		const result = await uploadAndWait(2, { options: { concurrency: 2 } });
+		expect(result.error?.message).toBe(`Document "${emulator.uploads[0].documentId}" was not found in 1Flow, or the webhook ID is wrong`);
+		expect((result.error as { description?: string }).description).toMatch(/1 other file of this run was uploaded before the node stopped\.$/);
+		const requestsAtEnd = emulator.requests.length;
+		await sleep(1500);
+		expect(emulator.requests.length).toBe(requestsAtEnd);
+	});
+
 	test('bad input fails before the upload, as without waiting', async () => {
 		await start({});
 		const result = await uploadAndWait(1, { files: [undefined] });

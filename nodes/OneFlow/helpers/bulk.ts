@@ -7,6 +7,8 @@ import { pause, retryAfterMs, retryDelayMs, type BackoffSettings } from './retry
 export type Step<T> =
 	| { type: 'done'; value: T }
 	| { type: 'fail'; failure: Failure }
+	/** Cut short because the run was cancelled or stopped at another item's failure; `failure` says what was done. */
+	| { type: 'interrupted'; failure: Failure }
 	| {
 			type: 'retry';
 			failure: Failure;
@@ -24,8 +26,11 @@ export type Settled<T> =
 	/** `failure`: what to say instead of "no request was sent", when an earlier step was done (an upload whose wait never ran). */
 	| { status: 'notSent'; reason: 'cancelled' | 'stopped'; failure?: Failure };
 
-/** One attempt. `answerLost`: an earlier attempt may have been carried out, its answer lost. */
-export type Attempt<K, T> = (key: K, answerLost: boolean) => Promise<Step<T>>;
+/**
+ * One attempt. `answerLost`: an earlier attempt may have been carried out, its answer lost.
+ * `shouldStop`: whether the run was cancelled or stopped, for attempts that wait.
+ */
+export type Attempt<K, T> = (key: K, answerLost: boolean, shouldStop: () => boolean) => Promise<Step<T>>;
 
 export interface BulkSettings extends BackoffSettings {
 	/** Most requests in flight at once. */
@@ -55,7 +60,8 @@ export async function runBulk<K, T>(keys: K[], attempt: Attempt<K, T>, settings:
 	let next = 0;
 	let stopped = false;
 	const shouldStop = () => stopped || signal?.aborted === true;
-	const notSent = (): Settled<T> => ({ status: 'notSent', reason: signal?.aborted ? 'cancelled' : 'stopped' });
+	const reason = () => (signal?.aborted ? 'cancelled' : 'stopped');
+	const notSent = (): Settled<T> => ({ status: 'notSent', reason: reason() });
 
 	async function settle(key: K): Promise<Settled<T>> {
 		let answerLost = false;
@@ -69,11 +75,13 @@ export async function runBulk<K, T>(keys: K[], attempt: Attempt<K, T>, settings:
 			// Nothing starts once the run stops: an item tried before ends with its last failure.
 			if (shouldStop()) return lastFailure ? giveUp(lastFailure) : notSent();
 			attempts++;
-			const step = await attempt(key, answerLost);
+			const step = await attempt(key, answerLost, shouldStop);
 			const now = Date.now();
 			if (step.type !== 'retry' || !step.rateLimited) pacer.answered(now);
 			if (step.type === 'done') return { status: 'done', value: step.value };
 			if (step.type === 'fail') return { status: 'failed', failure: step.failure };
+			// A consequence of the stop, not a failure of its own: never the error the node throws.
+			if (step.type === 'interrupted') return { status: 'notSent', reason: reason(), failure: step.failure };
 			lastFailure = step.failure;
 			if (step.rateLimited) {
 				// 1Flow did nothing: sending again is always safe, so only time bounds it.

@@ -94,8 +94,8 @@ export function throwFirstInputFailure(context: IExecuteFunctions, results: Arra
  */
 export function toNodeOutput(context: IExecuteFunctions, results: ItemResult[], words: RunWords): INodeExecutionData[] {
 	const done = results.filter((result) => result.done === true).length;
-	const notSent = results.filter((result) => isFailed(result) && result.cause === 'notSent').length;
-	const failed = results.filter(isFailed).length - notSent;
+	const notSent = results.filter((result) => isFailed(result) && result.cause === 'notSent' && result.done !== true).length;
+	const failed = results.filter((result) => isFailed(result) && result.cause !== 'notSent').length;
 	const summary = `1Flow ${words.operation}: ${countOf(results.length, 'item')}, ${done} ${words.done}, ${failed} failed, ${notSent} not sent`;
 	const cancelled = context.getExecutionCancelSignal()?.aborted === true;
 	// A stopped execution leaves the user guessing what was done: say it where admins look.

@@ -140,14 +140,14 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const uploads = done.map(({ value }) => value);
 		const waits = await runBulk(
 			uploads,
-			async (uploaded): Promise<Step<Uploaded>> => {
-				const step = await waitUntilProcessed(session, uploaded.documentId, waitSettings);
+			async (uploaded, _answerLost, runStopped): Promise<Step<Uploaded>> => {
+				const step = await waitUntilProcessed(session, uploaded.documentId, waitSettings, runStopped);
 				return step.type === 'done' ? { type: 'done', value: { ...uploaded, document: step.value } } : step;
 			},
 			{ ...request, maxRetries: 0, stopOnFailure: !this.continueOnFail(), signal: this.getExecutionCancelSignal(), pacer: session.pacer },
 		);
 		// A wait that never began still leaves an uploaded file: say so, never "no request was sent".
-		return waits.map((wait, index) => (wait.status === 'notSent' ? { ...wait, failure: notWaited(uploads[index].documentId, wait.reason) } : wait));
+		return waits.map((wait, index) => (wait.status === 'notSent' && !wait.failure ? { ...wait, failure: notWaited(uploads[index].documentId, wait.reason) } : wait));
 	};
 
 	return await runOperation<Upload, Uploaded>(this, {

@@ -30,32 +30,38 @@ function isReady(status: string | null, acceptExtracted: boolean): boolean {
 /**
  * Polls Get until the document is INDEXED (or EXTRACTED, when accepted), waiting about 1 s,
  * then longer up to 15 s, between polls, the last one at the deadline. Bounded by the wait timeout, since 1Flow documents no
- * failed state; stops promptly when the execution is cancelled. The value is Get's answer.
+ * failed state; stops promptly when the execution is cancelled or the run stops at another
+ * item's failure. The value is Get's answer.
  */
 export async function waitUntilProcessed(
 	session: Session,
 	documentId: string,
 	settings: WaitSettings,
+	runStopped: () => boolean,
 ): Promise<Step<IDataObject>> {
 	const signal = session.context.getExecutionCancelSignal();
 	const cancelled = () => signal?.aborted === true;
+	const ended = () => cancelled() || runStopped();
 	const deadline = Date.now() + settings.waitTimeoutMs;
 	let delay = FIRST_POLL_DELAY_MS;
 	let lastStatus: string | null = null;
 	let failedPolls = 0;
 	// Whatever ends the wait, the document exists: the error item names it, and says not to upload again.
-	const failed = (failure: Failure, saysUploaded = false): Step<IDataObject> => ({
-		type: 'fail',
-		failure: { ...(saysUploaded ? failure : withNote(failure, uploadedNote(documentId))), details: { documentId, extractionStatus: lastStatus } },
+	const told = (failure: Failure, saysUploaded = false): Failure => ({
+		...(saysUploaded ? failure : withNote(failure, uploadedNote(documentId))),
+		details: { documentId, extractionStatus: lastStatus },
 	});
+	const failed = (failure: Failure, saysUploaded = false): Step<IDataObject> => ({ type: 'fail', failure: told(failure, saysUploaded) });
+	const interrupted = (): Step<IDataObject> => ({ type: 'interrupted', failure: told(waitEnded(documentId, cancelled() ? 'cancelled' : 'stopped'), true) });
 	for (;;) {
-		const sentAt = await session.pacer.acquire(cancelled);
+		const sentAt = await session.pacer.acquire(ended);
+		if (ended()) return interrupted();
 		const step = await fetchDocument(session, documentId, settings);
 		const rateLimited = step.type === 'retry' && step.rateLimited;
 		if (rateLimited) session.pacer.throttled(retryAfterMs(step.retryAfter, Date.now(), {}), Date.now(), sentAt);
 		else session.pacer.answered();
-		// A cancel also fails the poll in flight; the cancel is the reason.
-		if (cancelled()) return failed(waitEnded(documentId, 'cancelled'), true);
+		// A cancel also fails the poll in flight; the cancel (or the stop) is the reason.
+		if (ended()) return interrupted();
 		if (step.type === 'fail') return failed(step.failure);
 		if (step.type === 'done') {
 			failedPolls = 0;
@@ -67,7 +73,7 @@ export async function waitUntilProcessed(
 		const left = deadline - Date.now();
 		if (left <= 0) return failed(waitTimedOut(documentId, lastStatus, Math.round(settings.waitTimeoutMs / 1000)), true);
 		// The last poll falls on the deadline itself.
-		await pause(Math.min(delay, left), cancelled);
+		await pause(Math.min(delay, left), ended);
 		delay = Math.min(POLL_DELAY_CAP_MS, delay * POLL_DELAY_GROWTH);
 	}
 }
