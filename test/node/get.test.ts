@@ -76,6 +76,35 @@ describeEachTransport('Get Document in the engine', () => {
 		expect(first).not.toHaveProperty('lineItems');
 	});
 
+	test('the default Document ID reads each item exactly as n8n evaluates the same expression', async () => {
+		await start();
+		const items = [
+			{ docId: 'doc_a' },
+			{ documentId: ' doc_b ' },
+			{ body: { documentId: 'doc_a' } },
+			{ docId: null, documentId: 'doc_b', body: { documentId: 'doc_a' } },
+			{ docId: '', documentId: 'doc_b' },
+			{ docId: 0 },
+			{ docId: 2 ** 64 },
+			{ docId: true },
+			{ docId: { id: 'doc_a' } },
+			{ docId: ['doc_a'] },
+			{ body: 'doc_a' },
+			{ body: null },
+			{},
+		];
+		const outcomes = (result: Awaited<ReturnType<typeof get>>) =>
+			[...result.main, ...result.errorOutput]
+				.sort((a, b) => pairedIndexes([a])[0] - pairedIndexes([b])[0])
+				.map((item) => item.json.error ?? item.json.documentId);
+		const settings: RunSettings = { onError: 'continueErrorOutput' };
+		const byDefault = await get(items, settings);
+		// The same expression, spelt differently, goes through n8n's expression engine.
+		const byN8n = await get(items, { ...settings, parameters: { docId: '={{ $json.docId ?? $json.documentId ?? $json.body?.documentId  }}' } });
+		expect(outcomes(byDefault)).toEqual(outcomes(byN8n));
+		expect(outcomes(byDefault).slice(0, 6)).toEqual(['doc_a', 'doc_b', 'doc_a', 'doc_b', 'No document ID', 'Document "0" was not found in 1Flow, or the webhook ID is wrong']);
+	});
+
 	test('a document not extracted yet is not an error: the item says its status', async () => {
 		await start();
 		const result = await get([{ docId: 'doc_pending' }], { options: { includeSchema: true } });

@@ -9,6 +9,8 @@ import { normalizeDocId } from '../../helpers/validation';
 import { getAction } from '../../texts/actions';
 import { endpointUrl, send, type Session } from '../../transport';
 
+const DEFAULT_DOC_ID = '={{ $json.docId ?? $json.documentId ?? $json.body?.documentId }}';
+
 /**
  * The Document ID field. On the node it reads the ID wherever 1Flow's callback and earlier
  * steps put it; on its AI-tool variant (`@tool`) the model fills it in, since an agent's
@@ -22,7 +24,7 @@ export function docIdFields(purpose: string): INodeProperties[] {
 			name: 'docId',
 			type: 'string',
 			required: true,
-			default: '={{ $json.docId ?? $json.documentId ?? $json.body?.documentId }}',
+			default: DEFAULT_DOC_ID,
 			placeholder: 'e.g. doc_abc123xyz',
 			description: `ID of the 1Flow document to ${purpose}. By default it is read from the incoming item's docId or documentId field, or from body.documentId when the item comes straight from a Webhook node receiving 1Flow's document.ready callback.`,
 			displayOptions: { show: { '@tool': [false] } },
@@ -40,8 +42,21 @@ export function docIdFields(purpose: string): INodeProperties[] {
 	];
 }
 
+/**
+ * The default Document ID, read from the item just as its expression says. n8n would evaluate
+ * the expression anew for every item (about a quarter of a millisecond each), which a bulk run
+ * pays in full before its first request; any other value goes through n8n's expressions.
+ */
+function defaultDocIdOf(json: IDataObject): unknown {
+	const body = json.body as IDataObject | null | undefined;
+	return json.docId ?? json.documentId ?? body?.documentId;
+}
+
 function readDocId(context: IExecuteFunctions, itemIndex: number): string | Failure {
-	const raw = readParameter(context, { name: 'docId', label: 'Document ID', holds: 'the 1Flow document ID' }, itemIndex);
+	const isDefault = context.getNodeParameter('docId', itemIndex, '', { rawExpressions: true }) === DEFAULT_DOC_ID;
+	const raw = isDefault
+		? defaultDocIdOf(context.getInputData()[itemIndex].json)
+		: readParameter(context, { name: 'docId', label: 'Document ID', holds: 'the 1Flow document ID' }, itemIndex);
 	return isFailure(raw) ? raw : normalizeDocId(raw);
 }
 
