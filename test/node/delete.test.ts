@@ -7,6 +7,7 @@ import { NodeApiError, NodeOperationError, type INodeExecutionData } from 'n8n-w
 
 import { OneFlowEmulator, type EmulatorOptions } from '../../testkit/emulator';
 import { SECRET, WEBHOOK_ID as WEBHOOK, describeEachTransport, emulatorsPerTest, runOneFlow, type RunSettings } from '../support/one-flow-node';
+import { waitFor } from '../support/wait';
 
 const DOCS = ['doc_a', 'doc_b', 'doc_c', 'doc_d', 'doc_e', '42'];
 
@@ -119,6 +120,37 @@ describeEachTransport('1Flow error answers when the workflow stops on error', ()
 		expect(error.httpCode).toBe('400');
 		expect(error.context.itemIndex).toBe(2);
 		expect(error.description).toContain('1 other document of this run was deleted before the node stopped.');
+	});
+
+	it('an item waiting out a 429 when another fails is not the error thrown, and is not tried again', async () => {
+		await start({
+			faults: {
+				script: ({ docId }) => {
+					if (docId === 'doc_a') return { kind: 'status', status: 429, headers: { 'Retry-After': '30' } };
+					if (docId === 'doc_b') return { kind: 'status', status: 400, body: { error: 'Missing or invalid docId in request body' } };
+					return undefined;
+				},
+			},
+		});
+		const result = await run([{ docId: 'doc_a' }, { docId: 'doc_b' }], { options: { concurrency: 2 } });
+		expect(result.error?.message).toBe('1Flow rejected document ID "doc_b": Missing or invalid docId in request body');
+		expect((result.error as NodeApiError).context.itemIndex).toBe(1);
+		expect(emulator.requests.map((request) => request.docId).sort()).toEqual(['doc_a', 'doc_b']);
+	});
+
+	it('a cancel says of an item waiting to be tried again how its last try ended', async () => {
+		await start({ faults: { script: ({ docId }) => (docId === 'doc_a' ? { kind: 'status', status: 429, headers: { 'Retry-After': '30' } } : undefined) } });
+		const controller = new AbortController();
+		const pending = run([{ docId: 'doc_a' }], { signal: controller.signal });
+		await waitFor(() => emulator.requests.length >= 1, 'the first attempt');
+		controller.abort();
+		const result = await pending;
+		expect(result.status).toBe('canceled');
+		expect(result.main[0].json).toMatchObject({
+			error: 'Document "doc_a" was not deleted: the execution was cancelled before it was tried again',
+			details: { docId: 'doc_a', httpCode: 429, description: 'Its last attempt was answered HTTP 429. Run the workflow again to delete it.' },
+		});
+		expect(emulator.requests).toHaveLength(1);
 	});
 
 	it('401: says to check the webhook secret, and sends the request once', async () => {

@@ -102,14 +102,17 @@ describe('runBulk', () => {
 		expect(seen).toEqual([false, maybeCarriedOut]);
 	});
 
-	it('gives up a retry wait once another item failed and the run stops', async () => {
+	it('gives up a retry wait once another item failed and the run stops: a consequence, not a failure of its own', async () => {
 		// 'slow' waits out a 600 s Retry-After unless the stop reaches its wait: jest's timeout guards.
 		const results = await runBulk(
 			['slow', 'bad'],
-			async (key) => (key === 'slow' ? retry({ retryAfter: '600' }) : (await delay(50), fail(400))),
+			async (key) => (key === 'slow' ? retry({ retryAfter: '600', maybeCarriedOut: true }) : (await delay(50), fail(400))),
 			settings({ concurrency: 2, stopOnFailure: true }),
 		);
-		expect(results.map((result) => result.status)).toEqual(['failed', 'failed']);
+		expect(results).toEqual([
+			{ status: 'notSent', reason: 'stopped', lastTry: { failure: failure(503), answerLost: true } },
+			{ status: 'failed', failure: failure(400) },
+		]);
 	});
 
 	it('sends no further attempt once another item failed and the run stops, even after a 429', async () => {
@@ -121,7 +124,7 @@ describe('runBulk', () => {
 		);
 		expect(sent).toEqual(['limited', 'bad']);
 		expect(results).toEqual([
-			{ status: 'failed', failure: failure(429) },
+			{ status: 'notSent', reason: 'stopped', lastTry: { failure: failure(429), answerLost: false } },
 			{ status: 'failed', failure: failure(400) },
 		]);
 	});
@@ -185,6 +188,6 @@ describe('runBulk', () => {
 		await delay(50);
 		controller.abort();
 		const [result] = await promise;
-		expect(result.status).toBe('failed');
+		expect(result).toEqual({ status: 'notSent', reason: 'cancelled', lastTry: { failure: failure(503), answerLost: false } });
 	});
 });

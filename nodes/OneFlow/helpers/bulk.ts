@@ -19,12 +19,21 @@ export type Step<T> =
 			retryAfter?: string;
 	  };
 
-/** What became of one item after all its attempts. */
+/** An attempt that failed before the run stopped, and whether 1Flow may have carried it out. */
+export interface LastTry {
+	failure: Failure;
+	answerLost: boolean;
+}
+
+/**
+ * What became of one item after all its attempts. `notSent`: left unfinished by a cancel or a
+ * stop, a consequence and never the run's error; `lastTry` when it had been tried, `failure`
+ * to say instead when an earlier step took effect (an upload whose wait was cut short).
+ */
 export type Settled<T> =
 	| { status: 'done'; value: T }
 	| { status: 'failed'; failure: Failure }
-	/** `failure`: what to say instead of "no request was sent", when an earlier step was done (an upload whose wait never ran). */
-	| { status: 'notSent'; reason: 'cancelled' | 'stopped'; failure?: Failure };
+	| { status: 'notSent'; reason: 'cancelled' | 'stopped'; lastTry?: LastTry; failure?: Failure };
 
 /**
  * One attempt. `answerLost`: an earlier attempt may have been carried out, its answer lost.
@@ -70,10 +79,11 @@ export async function runBulk<K, T>(keys: K[], attempt: Attempt<K, T>, settings:
 		let rateLimitedSince: number | undefined;
 		let lastFailure: Failure | undefined;
 		const giveUp = (failure: Failure): Settled<T> => ({ status: 'failed', failure: withAttempts(failure, attempts) });
+		const cutShort = (failure: Failure): Settled<T> => ({ status: 'notSent', reason: reason(), lastTry: { failure, answerLost } });
 		for (;;) {
 			const sentAt = await pacer.acquire(shouldStop);
-			// Nothing starts once the run stops: an item tried before ends with its last failure.
-			if (shouldStop()) return lastFailure ? giveUp(lastFailure) : notSent();
+			// Nothing starts once the run stops; an item tried before says how its last try ended.
+			if (shouldStop()) return lastFailure ? cutShort(lastFailure) : notSent();
 			attempts++;
 			const step = await attempt(key, answerLost, shouldStop);
 			const now = Date.now();
@@ -87,11 +97,11 @@ export async function runBulk<K, T>(keys: K[], attempt: Attempt<K, T>, settings:
 				// 1Flow did nothing: sending again is always safe, so only time bounds it.
 				pacer.throttled(retryAfterMs(step.retryAfter, now, settings), now, sentAt);
 				rateLimitedSince ??= now;
-				if (now - rateLimitedSince >= rateLimitWaitMs || shouldStop()) return giveUp(step.failure);
+				if (now - rateLimitedSince >= rateLimitWaitMs) return giveUp(step.failure);
 				continue;
 			}
 			answerLost ||= step.maybeCarriedOut;
-			if (faults >= settings.maxRetries || shouldStop()) return giveUp(step.failure);
+			if (faults >= settings.maxRetries) return giveUp(step.failure);
 			faults++;
 			await pause(retryDelayMs(faults, step.retryAfter, now, settings), shouldStop);
 		}

@@ -94,9 +94,12 @@ export function throwFirstInputFailure(context: IExecuteFunctions, results: Arra
  */
 export function toNodeOutput(context: IExecuteFunctions, results: ItemResult[], words: RunWords): INodeExecutionData[] {
 	const done = results.filter((result) => result.done === true).length;
+	// Each item counted once: a file uploaded whose wait failed counts as uploaded, and is said to have failed afterwards.
+	const failedAfter = results.filter((result) => isFailed(result) && result.done === true).length;
 	const notSent = results.filter((result) => isFailed(result) && result.cause === 'notSent' && result.done !== true).length;
-	const failed = results.filter((result) => isFailed(result) && result.cause !== 'notSent').length;
-	const summary = `1Flow ${words.operation}: ${countOf(results.length, 'item')}, ${done} ${words.done}, ${failed} failed, ${notSent} not sent`;
+	const failed = results.filter((result) => isFailed(result) && result.cause !== 'notSent' && result.done !== true).length;
+	const after = failedAfter > 0 ? ` (${failedAfter} of them failed afterwards)` : '';
+	const summary = `1Flow ${words.operation}: ${countOf(results.length, 'item')}, ${done} ${words.done}${after}, ${failed} failed, ${notSent} not sent`;
 	const cancelled = context.getExecutionCancelSignal()?.aborted === true;
 	// A stopped execution leaves the user guessing what was done: say it where admins look.
 	if (cancelled) context.logger.warn(`${summary} (execution cancelled)`);

@@ -6,7 +6,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import type { Action } from '../texts/actions';
-import { notSentFailure } from '../texts/answers';
+import { notSentFailure } from '../texts/run';
 import { openSession, type Session } from '../transport';
 import { runBulk, type Settled, type Step } from './bulk';
 import { inputFailure, isFailure, type Failure } from './failure';
@@ -72,7 +72,7 @@ function resultOf<Input, Value>(operation: Operation<Input, Value>, { settled, t
 		case 'failed':
 			return { failure: settled.failure, cause: 'api', details: { ...details, ...settled.failure.details }, done: tookEffect };
 		case 'notSent': {
-			const failure = settled.failure ?? notSentFailure(settled.reason, operation.action(input));
+			const failure = settled.failure ?? notSentFailure(settled.reason, operation.action(input), settled.lastTry);
 			return { failure, cause: 'notSent', details: { ...details, ...failure.details }, done: tookEffect };
 		}
 	}

@@ -153,46 +153,11 @@ export const CREDENTIAL_TEST_FAILURES: Array<[number[], string]> = [
 	[[500, 502, 503, 504], '1Flow answered with a server error: try again later'],
 ];
 
-/** An item whose request was never sent, because the run was cancelled or stopped at an error. */
-export function notSentFailure(reason: 'cancelled' | 'stopped', action: Action): Failure {
-	const why = reason === 'cancelled' ? 'the execution was cancelled before its request was sent' : 'the node stopped at an earlier error';
-	return {
-		message: `${action.notDone}: ${why}`,
-		description: `No request was sent for this ${action.noun}. Run the workflow again to ${action.verb} it, or turn on "Continue" under On Error to process every item despite errors.`,
-		httpCode: null,
-	};
-}
-
 /** 1Flow confirmed an upload without naming the document it created. */
 export function noDocumentIdFailure(action: Action): Failure {
 	return {
 		message: `1Flow's answer to ${action.theDoing} named no document`,
 		description: '1Flow answered "success": true without a documentId, so the node cannot tell which document was created. Check in 1Flow.',
 		httpCode: 200,
-	};
-}
-
-/** Added to any failure while waiting for an uploaded document: it exists all the same. */
-export function uploadedNote(documentId: string): string {
-	return `The file was uploaded as document ${quoteDocId(documentId)}: read it later with the Get operation instead of uploading the file again.`;
-}
-
-/** The wait for an uploaded document's extraction ran out. */
-export function waitTimedOut(documentId: string, lastStatus: string | null, waitSeconds: number): Failure {
-	const quoted = quoteDocId(documentId);
-	return {
-		message: `Document ${quoted} was not processed within ${waitSeconds} s (last status: ${lastStatus ?? 'unknown'})`,
-		description: `1Flow took the file as document ${quoted} but had not finished extracting it when "Wait Timeout" ran out. Read it later with the Get operation, or raise "Wait Timeout". Do not upload the file again: the document exists.`,
-		httpCode: null,
-	};
-}
-
-/** The wait for an uploaded document ended early (or never began): the execution was cancelled, or the node stopped at another item's error. */
-export function waitEnded(documentId: string, reason: 'cancelled' | 'stopped'): Failure {
-	const quoted = quoteDocId(documentId);
-	return {
-		message: reason === 'cancelled' ? `The execution was cancelled while waiting for document ${quoted}` : `Did not wait for document ${quoted}: the node stopped at an earlier error`,
-		description: `The file was uploaded as document ${quoted}; read it later with the Get operation instead of uploading it again.`,
-		httpCode: null,
 	};
 }

@@ -53,7 +53,10 @@ function defaultDocIdOf(json: IDataObject): unknown {
 }
 
 function readDocId(context: IExecuteFunctions, itemIndex: number): string | Failure {
-	const isDefault = context.getNodeParameter('docId', itemIndex, '', { rawExpressions: true }) === DEFAULT_DOC_ID;
+	// As an agent's tool (n8n's `@tool`: a type ending in "Tool") an item is the tool call, not
+	// the `$json` the expression reads; there n8n evaluates it.
+	const isTool = context.getNode().type.endsWith('Tool');
+	const isDefault = !isTool && context.getNodeParameter('docId', itemIndex, '', { rawExpressions: true }) === DEFAULT_DOC_ID;
 	const raw = isDefault
 		? defaultDocIdOf(context.getInputData()[itemIndex].json)
 		: readParameter(context, { name: 'docId', label: 'Document ID', holds: 'the 1Flow document ID' }, itemIndex);

@@ -4,7 +4,7 @@ import type { Step } from '../../helpers/bulk';
 import { extractionStatusOf } from '../../helpers/document';
 import { withNote, type Failure } from '../../helpers/failure';
 import { pause, retryAfterMs } from '../../helpers/retry';
-import { uploadedNote, waitEnded, waitTimedOut } from '../../texts/answers';
+import { uploadedNote, waitEnded, waitTimedOut } from '../../texts/run';
 import type { Session } from '../../transport';
 import { fetchDocument } from './common';
 
