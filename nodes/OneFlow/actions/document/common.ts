@@ -52,11 +52,17 @@ function defaultDocIdOf(json: IDataObject): unknown {
 	return json.docId ?? json.documentId ?? body?.documentId;
 }
 
-function readDocId(context: IExecuteFunctions, itemIndex: number): string | Failure {
-	// As an agent's tool (n8n's `@tool`: a type ending in "Tool") an item is the tool call, not
-	// the `$json` the expression reads; there n8n evaluates it.
-	const isTool = context.getNode().type.endsWith('Tool');
-	const isDefault = !isTool && context.getNodeParameter('docId', itemIndex, '', { rawExpressions: true }) === DEFAULT_DOC_ID;
+/**
+ * Whether the run's Document ID is the default, read once per run (a parameter's raw value is
+ * the same for every item). As an agent's tool (n8n's `@tool`: a type ending in "Tool") an
+ * item is the tool call, not the `$json` the expression reads; there n8n evaluates it.
+ */
+function readsDefaultDocId(context: IExecuteFunctions): boolean {
+	if (context.getNode().type.endsWith('Tool')) return false;
+	return context.getNodeParameter('docId', 0, '', { rawExpressions: true }) === DEFAULT_DOC_ID;
+}
+
+function readDocId(context: IExecuteFunctions, itemIndex: number, isDefault: boolean): string | Failure {
 	const raw = isDefault
 		? defaultDocIdOf(context.getInputData()[itemIndex].json)
 		: readParameter(context, { name: 'docId', label: 'Document ID', holds: 'the 1Flow document ID' }, itemIndex);
@@ -69,8 +75,9 @@ function readDocId(context: IExecuteFunctions, itemIndex: number): string | Fail
  * say which document failed.
  */
 export function byDocumentId(context: IExecuteFunctions) {
+	const isDefault = readsDefaultDocId(context);
 	return {
-		readInput: (itemIndex: number) => readDocId(context, itemIndex),
+		readInput: (itemIndex: number) => readDocId(context, itemIndex, isDefault),
 		keyOf: (docId: string) => docId,
 		details: (docId: string | undefined) => ({ docId: docId ?? null }),
 	};

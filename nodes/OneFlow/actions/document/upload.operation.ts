@@ -16,7 +16,7 @@ import { noDocumentIdFailure, quoteApiText } from '../../texts/answers';
 import { endpointUrl, send, type Attempt, type Session } from '../../transport';
 import { includeSchemaOption, outputOption } from './common';
 import { readUpload, type Upload } from './uploadInput';
-import { notWaited, waitUntilProcessed } from './wait';
+import { waitEndedFailure, waitUntilProcessed } from './wait';
 
 const whenWaiting = { show: { '/waitForProcessing': [true] } };
 
@@ -147,7 +147,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			{ ...request, maxRetries: 0, stopOnFailure: !this.continueOnFail(), signal: this.getExecutionCancelSignal(), pacer: session.pacer },
 		);
 		// A wait that never began still leaves an uploaded file: say so, never "no request was sent".
-		return waits.map((wait, index) => (wait.status === 'notSent' && !wait.failure ? { ...wait, failure: notWaited(uploads[index].documentId, wait.reason) } : wait));
+		return waits.map((wait, index) => (wait.status === 'notSent' && !wait.failure ? { ...wait, failure: waitEndedFailure(uploads[index].documentId, wait.reason) } : wait));
 	};
 
 	return await runOperation<Upload, Uploaded>(this, {

@@ -47,12 +47,11 @@ export async function waitUntilProcessed(
 	let lastStatus: string | null = null;
 	let failedPolls = 0;
 	// Whatever ends the wait, the document exists: the error item names it, and says not to upload again.
-	const told = (failure: Failure, saysUploaded = false): Failure => ({
-		...(saysUploaded ? failure : withNote(failure, uploadedNote(documentId))),
-		details: { documentId, extractionStatus: lastStatus },
+	const failed = (failure: Failure, saysUploaded = false): Step<IDataObject> => ({
+		type: 'fail',
+		failure: { ...(saysUploaded ? failure : withNote(failure, uploadedNote(documentId))), details: { documentId, extractionStatus: lastStatus } },
 	});
-	const failed = (failure: Failure, saysUploaded = false): Step<IDataObject> => ({ type: 'fail', failure: told(failure, saysUploaded) });
-	const interrupted = (): Step<IDataObject> => ({ type: 'interrupted', failure: told(waitEnded(documentId, cancelled() ? 'cancelled' : 'stopped'), true) });
+	const interrupted = (): Step<IDataObject> => ({ type: 'interrupted', failure: waitEndedFailure(documentId, cancelled() ? 'cancelled' : 'stopped', lastStatus) });
 	for (;;) {
 		const sentAt = await session.pacer.acquire(ended);
 		if (ended()) return interrupted();
@@ -78,7 +77,7 @@ export async function waitUntilProcessed(
 	}
 }
 
-/** An uploaded document whose wait never began: the run was cancelled, or stopped at another item's error. */
-export function notWaited(documentId: string, reason: 'cancelled' | 'stopped'): Failure {
-	return { ...waitEnded(documentId, reason), details: { documentId, extractionStatus: null } };
+/** An uploaded document whose wait was cut short, or never began: the run was cancelled, or stopped at another item's error. */
+export function waitEndedFailure(documentId: string, reason: 'cancelled' | 'stopped', lastStatus: string | null = null): Failure {
+	return { ...waitEnded(documentId, reason), details: { documentId, extractionStatus: lastStatus } };
 }
