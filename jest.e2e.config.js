@@ -8,7 +8,10 @@ module.exports = {
 	testMatch: ['**/*.test.js'],
 	// The browser test of the editor is written against n8n 2.x's editor; the queue-mode suite runs
 	// on its own: npm run test:n8n -- --queue (jest.queue.config.js).
-	testPathIgnorePatterns: ['<rootDir>/queue/', ...(process.env.E2E_N8N_MAJOR === '1' ? ['/editor\\.test\\.js$'] : [])],
+	testPathIgnorePatterns: [
+		'<rootDir>/queue/',
+		...(process.env.E2E_N8N_MAJOR === '1' ? ['/editor\\.test\\.js$'] : []),
+	],
 	globalSetup: '<rootDir>/global-setup.js',
 	testEnvironment: 'node',
 	maxWorkers: 1,

@@ -49,7 +49,8 @@ export class OneFlowApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			description: 'The secret configured for this webhook in 1Flow. Leave empty if the webhook has none.',
+			description:
+				'The secret configured for this webhook in 1Flow. Leave empty if the webhook has none.',
 		},
 	];
 
@@ -79,11 +80,17 @@ export class OneFlowApi implements ICredentialType {
 			body: { docId: '' },
 			json: true,
 			disableFollowRedirect: true,
-			ignoreHttpStatusErrors: { ignore: true, except: CREDENTIAL_TEST_FAILURES.flatMap(([statuses]) => statuses) },
+			ignoreHttpStatusErrors: {
+				ignore: true,
+				except: CREDENTIAL_TEST_FAILURES.flatMap(([statuses]) => statuses),
+			},
 			timeout: 15000,
 		},
 		rules: CREDENTIAL_TEST_FAILURES.flatMap(([statuses, message]) =>
-			statuses.map((value): IAuthenticateRuleResponseCode => ({ type: 'responseCode', properties: { value, message } })),
+			statuses.map((value): IAuthenticateRuleResponseCode => ({
+				type: 'responseCode',
+				properties: { value, message },
+			})),
 		),
 	};
 }

@@ -33,7 +33,11 @@ interface Workflow {
 
 const EXAMPLE = join(REPO_ROOT, 'examples', 'demo-bulk-delete.json');
 
-function loadExample(): { workflow: Workflow; node: WorkflowNode; items: Array<Record<string, unknown>> } {
+function loadExample(): {
+	workflow: Workflow;
+	node: WorkflowNode;
+	items: Array<Record<string, unknown>>;
+} {
 	const workflow = JSON.parse(readFileSync(EXAMPLE, 'utf8')) as Workflow;
 	const node = workflow.nodes.find((candidate) => candidate.type.endsWith('.oneFlow'));
 	if (!node) throw new Error(`${EXAMPLE} has no 1Flow node`);
@@ -51,7 +55,11 @@ function itemIndexOf(item: INodeExecutionData): number {
 	return typeof paired === 'object' && paired !== null ? paired.item : -1;
 }
 
-function printTable(items: Array<Record<string, unknown>>, main: INodeExecutionData[], errors: INodeExecutionData[]): void {
+function printTable(
+	items: Array<Record<string, unknown>>,
+	main: INodeExecutionData[],
+	errors: INodeExecutionData[],
+): void {
 	const rows = new Map<number, { output: string; result: string }>();
 	for (const item of main) {
 		const json = item.json;
@@ -60,7 +68,10 @@ function printTable(items: Array<Record<string, unknown>>, main: INodeExecutionD
 			: json.confirmedByRetry
 				? 'deleted (confirmed by retry)'
 				: String(json.message ?? '');
-		rows.set(itemIndexOf(item), { output: json.deleted === false ? 'success*' : 'deleted', result });
+		rows.set(itemIndexOf(item), {
+			output: json.deleted === false ? 'success*' : 'deleted',
+			result,
+		});
 	}
 	for (const item of errors) {
 		rows.set(itemIndexOf(item), { output: 'error', result: String(item.json.error ?? '') });
@@ -74,8 +85,11 @@ function printTable(items: Array<Record<string, unknown>>, main: INodeExecutionD
 		const id = input.docId ?? input.documentId ?? '(none)';
 		const first = firstAsked.get(id);
 		if (first === undefined) firstAsked.set(id, index);
-		else if (row.output === 'deleted') row.result = `${row.result} (same document as item ${first}: sent once)`;
-		console.log(`${cell(index, 4)}| ${cell(id, 13)}| ${cell(row.output, 9)}| ${cell(row.result, 72)}`);
+		else if (row.output === 'deleted')
+			row.result = `${row.result} (same document as item ${first}: sent once)`;
+		console.log(
+			`${cell(index, 4)}| ${cell(id, 13)}| ${cell(row.output, 9)}| ${cell(row.result, 72)}`,
+		);
 	});
 	console.log(line);
 }
@@ -96,10 +110,16 @@ async function main(): Promise<number> {
 	let items = exampleItems;
 	if (values['base-url']) {
 		if (!values['webhook-id'] || !values['doc-id']?.length) {
-			console.error('With --base-url, give --webhook-id and at least one --doc-id (the documents to delete).');
+			console.error(
+				'With --base-url, give --webhook-id and at least one --doc-id (the documents to delete).',
+			);
 			return 2;
 		}
-		credentials = { baseUrl: values['base-url'], webhookId: values['webhook-id'], webhookSecret: values.secret ?? '' };
+		credentials = {
+			baseUrl: values['base-url'],
+			webhookId: values['webhook-id'],
+			webhookSecret: values.secret ?? '',
+		};
 		items = values['doc-id'].map((docId) => ({ docId }));
 		console.log(`Deleting ${items.length} document(s) in ${credentials.baseUrl} (permanent).`);
 	} else {
@@ -108,7 +128,9 @@ async function main(): Promise<number> {
 		});
 		const baseUrl = await emulator.start();
 		credentials = { baseUrl, webhookId: DEMO_WEBHOOK.id, webhookSecret: DEMO_WEBHOOK.secret };
-		console.log(`1Flow emulator on ${baseUrl} (webhook ${DEMO_WEBHOOK.id}, documents doc_001-doc_004 and 4)`);
+		console.log(
+			`1Flow emulator on ${baseUrl} (webhook ${DEMO_WEBHOOK.id}, documents doc_001-doc_004 and 4)`,
+		);
 	}
 
 	try {
@@ -116,7 +138,9 @@ async function main(): Promise<number> {
 			await uploadGetDelete(emulator, credentials);
 			emulator.resetRecord();
 		}
-		console.log(`\n== 2. Bulk delete ==\nWorkflow "${workflow.name}": ${items.length} item(s) into "${node.name}", run by n8n's engine\n`);
+		console.log(
+			`\n== 2. Bulk delete ==\nWorkflow "${workflow.name}": ${items.length} item(s) into "${node.name}", run by n8n's engine\n`,
+		);
 		const started = Date.now();
 		const result = await runNode({
 			node: 'oneFlow',
@@ -130,7 +154,8 @@ async function main(): Promise<number> {
 		console.log(
 			`\n${result.main.length} item(s) on the success output, ${result.errorOutput.length} on the error output, execution ${result.status} in ${seconds} s.`,
 		);
-		if (result.error && result.errorOutput.length === 0) console.log(`The node stopped: ${result.error.message}`);
+		if (result.error && result.errorOutput.length === 0)
+			console.log(`The node stopped: ${result.error.message}`);
 		if (emulator) {
 			const deletes = emulator.requests.filter((request) => request.deleted).length;
 			console.log(

@@ -20,8 +20,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { DEMO_SIGNING_SECRET, DEMO_WEBHOOK, OneFlowEmulator, demoDocIds } from '../testkit/emulator';
-import { cacheDir, ensureN8n, installCommunityPackage, isN8nInstalled, n8nCli, n8nEnv, packPackage, startN8n, type N8nServer } from '../testkit/n8n';
+import {
+	DEMO_SIGNING_SECRET,
+	DEMO_WEBHOOK,
+	OneFlowEmulator,
+	demoDocIds,
+} from '../testkit/emulator';
+import {
+	cacheDir,
+	ensureN8n,
+	installCommunityPackage,
+	isN8nInstalled,
+	n8nCli,
+	n8nEnv,
+	packPackage,
+	startN8n,
+	type N8nServer,
+} from '../testkit/n8n';
 import { REPO_ROOT } from '../testkit/repo';
 
 const WATCHED = ['nodes', 'credentials', 'icons'];
@@ -31,10 +46,15 @@ const log = (message: string) => process.stderr.write(`[1flow] ${message}\n`);
 
 function options() {
 	const { values } = parseArgs({
-		options: { port: { type: 'string', default: '5678' }, emulator: { type: 'boolean', default: false }, fresh: { type: 'boolean', default: false } },
+		options: {
+			port: { type: 'string', default: '5678' },
+			emulator: { type: 'boolean', default: false },
+			fresh: { type: 'boolean', default: false },
+		},
 	});
 	const port = Number(values.port);
-	if (!Number.isInteger(port) || port < 1 || port > 65534) throw new Error('--port expects a port number');
+	if (!Number.isInteger(port) || port < 1 || port > 65534)
+		throw new Error('--port expects a port number');
 	return { port, emulator: values.emulator, fresh: values.fresh };
 }
 
@@ -51,33 +71,63 @@ function install(userFolder: string): void {
 /** Builds dist/ and installs it; false when the build failed. */
 function rebuildAndInstall(userFolder: string): boolean {
 	const started = Date.now();
-	const build = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'run.js'), 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
+	const build = spawnSync(process.execPath, [join(REPO_ROOT, 'scripts', 'run.js'), 'build'], {
+		cwd: REPO_ROOT,
+		stdio: 'inherit',
+	});
 	if (build.status !== 0) return false;
 	install(userFolder);
 	log(`built and installed in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 	return true;
 }
 
-async function startEmulator(env: NodeJS.ProcessEnv, userFolder: string, app: ReturnType<typeof ensureN8n>): Promise<OneFlowEmulator> {
-	const emulator = new OneFlowEmulator({ port: EMULATOR_PORT, webhooks: [{ ...DEMO_WEBHOOK, documents: demoDocIds(10) }], callbacks: { secret: DEMO_SIGNING_SECRET } });
+async function startEmulator(
+	env: NodeJS.ProcessEnv,
+	userFolder: string,
+	app: ReturnType<typeof ensureN8n>,
+): Promise<OneFlowEmulator> {
+	const emulator = new OneFlowEmulator({
+		port: EMULATOR_PORT,
+		webhooks: [{ ...DEMO_WEBHOOK, documents: demoDocIds(10) }],
+		callbacks: { secret: DEMO_SIGNING_SECRET },
+	});
 	const baseUrl = await emulator.start();
 	const file = join(userFolder, 'dev-credentials.json');
 	const data = { baseUrl, webhookId: DEMO_WEBHOOK.id, webhookSecret: DEMO_WEBHOOK.secret };
-	const signing = { id: '1flow-callback-example', name: '1Flow callback signing', type: 'oneFlowCallbackApi', data: { signingSecret: DEMO_SIGNING_SECRET } };
-	writeFileSync(file, JSON.stringify([{ id: '1flow-example', name: '1Flow account', type: 'oneFlowApi', data }, signing]));
+	const signing = {
+		id: '1flow-callback-example',
+		name: '1Flow callback signing',
+		type: 'oneFlowCallbackApi',
+		data: { signingSecret: DEMO_SIGNING_SECRET },
+	};
+	writeFileSync(
+		file,
+		JSON.stringify([
+			{ id: '1flow-example', name: '1Flow account', type: 'oneFlowApi', data },
+			signing,
+		]),
+	);
 	const imported = await n8nCli(app, ['import:credentials', `--input=${file}`], env);
 	rmSync(file, { force: true });
-	if (imported.code !== 0) log(`importing the emulator credential failed:\n${imported.output.slice(-2000)}`);
-	log(`1Flow emulator on ${baseUrl} (webhook ${DEMO_WEBHOOK.id}, documents doc_001..doc_010); credential "1Flow account" points at it`);
-	log(`its callbacks are signed with the secret of credential "1Flow callback signing"; send one: README, Development`);
+	if (imported.code !== 0)
+		log(`importing the emulator credential failed:\n${imported.output.slice(-2000)}`);
+	log(
+		`1Flow emulator on ${baseUrl} (webhook ${DEMO_WEBHOOK.id}, documents doc_001..doc_010); credential "1Flow account" points at it`,
+	);
+	log(
+		`its callbacks are signed with the secret of credential "1Flow callback signing"; send one: README, Development`,
+	);
 	return emulator;
 }
 
 async function main(): Promise<void> {
 	const { port, emulator: withEmulator, fresh } = options();
-	if (!isN8nInstalled(2)) log('First run: installing n8n into the cache (about 8 minutes and 4 GB of disk, once).');
+	if (!isN8nInstalled(2))
+		log('First run: installing n8n into the cache (about 8 minutes and 4 GB of disk, once).');
 	const app = ensureN8n(2);
-	const userFolder = fresh ? mkdtempSync(join(tmpdir(), 'n8n-nodes-1flow-dev-')) : join(cacheDir(), 'dev-n8n');
+	const userFolder = fresh
+		? mkdtempSync(join(tmpdir(), 'n8n-nodes-1flow-dev-'))
+		: join(cacheDir(), 'dev-n8n');
 	mkdirSync(userFolder, { recursive: true, mode: 0o700 });
 	// scripts/run.js has just built.
 	install(userFolder);
@@ -94,12 +144,21 @@ async function main(): Promise<void> {
 			env,
 			inheritOutput: true,
 			onExit: (code, signal) => {
-				if (!stopping && !restarting) log(`n8n exited (${code ?? signal}); save a file under ${WATCHED.join('/, ')}/ to start it again`);
+				if (!stopping && !restarting)
+					log(
+						`n8n exited (${code ?? signal}); save a file under ${WATCHED.join('/, ')}/ to start it again`,
+					);
 			},
 		});
-		log(`n8n is ready after ${((Date.now() - started) / 1000).toFixed(0)} s: open http://localhost:${port}`);
-		log('First visit: create the owner account (stored in the dev user folder only). Import examples/*.json via Workflows > Import from File.');
-		log(`Watching ${WATCHED.join('/, ')}/ : a change rebuilds the package and restarts n8n (about 20 s). Ctrl+C stops.`);
+		log(
+			`n8n is ready after ${((Date.now() - started) / 1000).toFixed(0)} s: open http://localhost:${port}`,
+		);
+		log(
+			'First visit: create the owner account (stored in the dev user folder only). Import examples/*.json via Workflows > Import from File.',
+		);
+		log(
+			`Watching ${WATCHED.join('/, ')}/ : a change rebuilds the package and restarts n8n (about 20 s). Ctrl+C stops.`,
+		);
 	};
 	await start();
 

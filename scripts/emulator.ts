@@ -4,14 +4,23 @@
  */
 import { parseArgs } from 'node:util';
 
-import { DEFAULT_PROCESSING, DEMO_SIGNING_SECRET, DEMO_WEBHOOK, OneFlowEmulator, demoDocIds, type FaultConfig } from '../testkit/emulator';
+import {
+	DEFAULT_PROCESSING,
+	DEMO_SIGNING_SECRET,
+	DEMO_WEBHOOK,
+	OneFlowEmulator,
+	demoDocIds,
+	type FaultConfig,
+} from '../testkit/emulator';
 
-const USAGE = 'Usage: npm run emulator -- [--port 5680] [--host 127.0.0.1] [--latency MS] [--rate PER_SECOND] [--seed-docs N]';
+const USAGE =
+	'Usage: npm run emulator -- [--port 5680] [--host 127.0.0.1] [--latency MS] [--rate PER_SECOND] [--seed-docs N]';
 
 function numberOption(flag: string, value: string | undefined, fallback: number): number {
 	if (value === undefined) return fallback;
 	const parsed = Number(value);
-	if (value.trim() === '' || !Number.isFinite(parsed) || parsed < 0) throw new Error(`--${flag} expects a number >= 0, got ${value}\n${USAGE}`);
+	if (value.trim() === '' || !Number.isFinite(parsed) || parsed < 0)
+		throw new Error(`--${flag} expects a number >= 0, got ${value}\n${USAGE}`);
 	return parsed;
 }
 

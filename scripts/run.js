@@ -36,7 +36,9 @@ function runScript(env, name, args, nodeOptions = []) {
 /** One plain closing line that any CI reads: "tests: N passed, N failed". */
 function printTestSummary(report) {
 	if (!fs.existsSync(report)) return;
-	const { numPassedTests, numFailedTests, numPendingTests } = JSON.parse(fs.readFileSync(report, 'utf8'));
+	const { numPassedTests, numFailedTests, numPendingTests } = JSON.parse(
+		fs.readFileSync(report, 'utf8'),
+	);
 	const skipped = numPendingTests ? `, ${numPendingTests} skipped` : '';
 	process.stdout.write(`tests: ${numPassedTests} passed, ${numFailedTests} failed${skipped}\n`);
 }
@@ -47,6 +49,7 @@ const tasks = {
 	},
 	lint(env, args) {
 		run(bin('eslint'), ['.', ...args], { cwd: ROOT, env });
+		run(bin('prettier'), ['--check', '--log-level', 'warn', '.'], { cwd: ROOT, env });
 	},
 	test(env, args) {
 		buildDev(env);

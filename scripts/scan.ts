@@ -12,7 +12,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 
-import { analyzePackage, SOURCE_FILE_PATTERNS, type ScanResult } from '@n8n/scan-community-package/scanner/scanner.mjs';
+import {
+	analyzePackage,
+	SOURCE_FILE_PATTERNS,
+	type ScanResult,
+} from '@n8n/scan-community-package/scanner/scanner.mjs';
 
 import { packPackage } from '../testkit/n8n';
 import { REPO_ROOT } from '../testkit/repo';
@@ -28,7 +32,9 @@ async function main(): Promise<number> {
 			['packed tarball', await analyzePackage(unpacked, ['**/*.js', 'package.json'])],
 		];
 		for (const [leg, result] of legs) {
-			process.stdout.write(`${result.passed ? 'passed' : 'FAILED'}: n8n's community scanner on the ${leg}${result.message ? ` (${result.message})` : ''}\n`);
+			process.stdout.write(
+				`${result.passed ? 'passed' : 'FAILED'}: n8n's community scanner on the ${leg}${result.message ? ` (${result.message})` : ''}\n`,
+			);
 			if (result.details) process.stdout.write(`${result.details}\n`);
 		}
 		return legs.every(([, result]) => result.passed) ? 0 : 1;
@@ -40,7 +46,9 @@ async function main(): Promise<number> {
 main().then(
 	(code) => (process.exitCode = code),
 	(error: unknown) => {
-		process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+		process.stderr.write(
+			`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+		);
 		process.exitCode = 1;
 	},
 );

@@ -25,25 +25,44 @@ interface Counts {
 }
 
 /** Runs the suite against one n8n; the counts come from jest's JSON report. */
-function runSuite(major: N8nMajor, tarball: string, workDir: string, config: string, only?: string): Counts {
+function runSuite(
+	major: N8nMajor,
+	tarball: string,
+	workDir: string,
+	config: string,
+	only?: string,
+): Counts {
 	const report = join(workDir, `jest-n8n-${major}.json`);
 	const jest = join(REPO_ROOT, 'node_modules', '.bin', 'jest');
 	const topics = only === undefined ? [] : ['--testPathPatterns', only];
 	spawnSync(jest, ['--config', config, '--json', `--outputFile=${report}`, ...topics], {
 		cwd: REPO_ROOT,
 		stdio: 'inherit',
-		env: { ...process.env, E2E_N8N_MAJOR: String(major), E2E_TARBALL: tarball, E2E_WORK_DIR: join(workDir, `n8n-${major}`) },
+		env: {
+			...process.env,
+			E2E_N8N_MAJOR: String(major),
+			E2E_TARBALL: tarball,
+			E2E_WORK_DIR: join(workDir, `n8n-${major}`),
+		},
 	});
 	if (!existsSync(report)) return { passed: 0, failed: 1 };
-	const { numPassedTests, numFailedTests, numRuntimeErrorTestSuites } = JSON.parse(readFileSync(report, 'utf8')) as Record<string, number>;
+	const { numPassedTests, numFailedTests, numRuntimeErrorTestSuites } = JSON.parse(
+		readFileSync(report, 'utf8'),
+	) as Record<string, number>;
 	return { passed: numPassedTests, failed: numFailedTests + numRuntimeErrorTestSuites };
 }
 
 function main(): number {
-	const options = { ...N8N_OPTION, keep: { type: 'boolean', default: false }, queue: { type: 'boolean', default: false }, only: { type: 'string' } } as const;
+	const options = {
+		...N8N_OPTION,
+		keep: { type: 'boolean', default: false },
+		queue: { type: 'boolean', default: false },
+		only: { type: 'string' },
+	} as const;
 	const { values } = parseArgs({ options });
 	const majors = n8nMajors(values.n8n);
-	if (values.queue && majors.join() !== '2') throw new Error('--queue runs on n8n 2.x only (--n8n 2)');
+	if (values.queue && majors.join() !== '2')
+		throw new Error('--queue runs on n8n 2.x only (--n8n 2)');
 	const config = values.queue ? 'jest.queue.config.js' : 'jest.e2e.config.js';
 	const started = Date.now();
 	// The editor test (n8n 2.x) drives Debian's Chromium.
@@ -57,10 +76,14 @@ function main(): number {
 		const installStarted = Date.now();
 		const app = ensureN8n(major);
 		const installMs = Date.now() - installStarted;
-		log(`n8n ${app.version} under Node ${process.version}${installMs > 5000 ? `, installed in ${seconds(installMs)}` : ''}`);
+		log(
+			`n8n ${app.version} under Node ${process.version}${installMs > 5000 ? `, installed in ${seconds(installMs)}` : ''}`,
+		);
 		const suiteStarted = Date.now();
 		const counts = runSuite(major, tarball, workDir, config, values.only);
-		log(`n8n ${app.version}: ${counts.passed} passed, ${counts.failed} failed in ${seconds(Date.now() - suiteStarted)}`);
+		log(
+			`n8n ${app.version}: ${counts.passed} passed, ${counts.failed} failed in ${seconds(Date.now() - suiteStarted)}`,
+		);
 		total.passed += counts.passed;
 		total.failed += counts.failed;
 	}

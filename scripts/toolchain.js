@@ -26,7 +26,9 @@ function run(command, args, options = {}) {
 	const result = spawnSync(command, args, { stdio: 'inherit', ...options });
 	if (result.error) throw result.error;
 	if (result.status !== 0) {
-		const error = new Error(`${command} ${args.join(' ')} exited with ${result.status ?? result.signal}`);
+		const error = new Error(
+			`${command} ${args.join(' ')} exited with ${result.status ?? result.signal}`,
+		);
 		error.exitCode = result.status ?? 1;
 		throw error;
 	}
@@ -45,11 +47,16 @@ function ensureNode24() {
 	if (fs.existsSync(path.join(binDir, 'node'))) return binDir;
 
 	const packageName = `node-${process.platform}-${process.arch}`;
-	log(`Node ${process.version} is too old for n8n 2.x; fetching Node ${NODE_VERSION} (${packageName}) from the npm registry`);
+	log(
+		`Node ${process.version} is too old for n8n 2.x; fetching Node ${NODE_VERSION} (${packageName}) from the npm registry`,
+	);
 	fs.mkdirSync(CACHE_DIR, { recursive: true });
 	const staging = fs.mkdtempSync(path.join(CACHE_DIR, 'download-'));
 	try {
-		run('npm', ['pack', '--silent', `${packageName}@${NODE_VERSION}`], { cwd: staging, stdio: ['ignore', 'ignore', 'inherit'] });
+		run('npm', ['pack', '--silent', `${packageName}@${NODE_VERSION}`], {
+			cwd: staging,
+			stdio: ['ignore', 'ignore', 'inherit'],
+		});
 		const tarball = fs.readdirSync(staging).find((name) => name.endsWith('.tgz'));
 		if (!tarball) throw new Error(`npm pack ${packageName}@${NODE_VERSION} produced no tarball`);
 		run('tar', ['xzf', tarball], { cwd: staging });
@@ -93,7 +100,11 @@ function ensureDependencies(env = node24Env()) {
 
 /** Runs a Node script of the project under Node 24 and exits with its status. */
 function runNode(args, env = node24Env()) {
-	const result = spawnSync(path.join(ensureNode24(), 'node'), args, { cwd: ROOT, env, stdio: 'inherit' });
+	const result = spawnSync(path.join(ensureNode24(), 'node'), args, {
+		cwd: ROOT,
+		env,
+		stdio: 'inherit',
+	});
 	if (result.error) throw result.error;
 	return result.status ?? 1;
 }

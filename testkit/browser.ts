@@ -32,7 +32,10 @@ function aptGet(args: string[]): boolean {
 	// apt-get needs root; elsewhere sudo may grant it without a password prompt.
 	const asRoot = process.getuid?.() === 0;
 	const [command, commandArgs] = asRoot ? ['apt-get', args] : ['sudo', ['-n', 'apt-get', ...args]];
-	const result = spawnSync(command, commandArgs, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+	const result = spawnSync(command, commandArgs, {
+		stdio: 'inherit',
+		env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+	});
 	return result.status === 0;
 }
 
@@ -44,9 +47,12 @@ export function ensureChromium(): string {
 	const install = ['install', '-y', '--no-install-recommends', 'chromium'];
 	// A fresh machine may have no package lists yet.
 	if (!aptGet(install) && !(aptGet(['update']) && aptGet(install))) {
-		throw new Error(`Could not install Chromium with apt-get; install Debian's "chromium" package (${CHROMIUM_PATH}) and run again`);
+		throw new Error(
+			`Could not install Chromium with apt-get; install Debian's "chromium" package (${CHROMIUM_PATH}) and run again`,
+		);
 	}
-	if (!existsSync(CHROMIUM_PATH)) throw new Error(`apt-get installed chromium, but ${CHROMIUM_PATH} is missing`);
+	if (!existsSync(CHROMIUM_PATH))
+		throw new Error(`apt-get installed chromium, but ${CHROMIUM_PATH} is missing`);
 	log(`Chromium installed in ${Math.round((Date.now() - started) / 1000)} s`);
 	return CHROMIUM_PATH;
 }

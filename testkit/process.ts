@@ -37,9 +37,18 @@ export interface ChildServerOptions {
 	onExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
 }
 
-export function startChildServer(command: string, args: string[], options: ChildServerOptions = {}): ChildServer {
+export function startChildServer(
+	command: string,
+	args: string[],
+	options: ChildServerOptions = {},
+): ChildServer {
 	const stdio = options.inheritOutput ? 'inherit' : 'pipe';
-	const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', stdio, stdio], detached: true });
+	const child = spawn(command, args, {
+		cwd: options.cwd,
+		env: options.env ?? process.env,
+		stdio: ['ignore', stdio, stdio],
+		detached: true,
+	});
 	let logs = '';
 	child.stdout?.on('data', (chunk: Buffer) => (logs += chunk));
 	child.stderr?.on('data', (chunk: Buffer) => (logs += chunk));
@@ -73,14 +82,23 @@ export function startChildServer(command: string, args: string[], options: Child
 }
 
 /** Polls `ready` every `intervalMs` until it is true; throws when the server exits first or after `timeoutMs`. */
-export async function waitUntilReady(server: ChildServer, name: string, ready: () => Promise<boolean> | boolean, timeoutMs: number, intervalMs = 250): Promise<void> {
+export async function waitUntilReady(
+	server: ChildServer,
+	name: string,
+	ready: () => Promise<boolean> | boolean,
+	timeoutMs: number,
+	intervalMs = 250,
+): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
-		if (server.exited()) throw new Error(`${name} exited before it was ready\n${server.logs().slice(-4000)}`);
+		if (server.exited())
+			throw new Error(`${name} exited before it was ready\n${server.logs().slice(-4000)}`);
 		if (await ready()) return;
 		if (Date.now() > deadline) {
 			await server.stop();
-			throw new Error(`${name} was not ready within ${timeoutMs} ms\n${server.logs().slice(-4000)}`);
+			throw new Error(
+				`${name} was not ready within ${timeoutMs} ms\n${server.logs().slice(-4000)}`,
+			);
 		}
 		await sleep(intervalMs);
 	}

@@ -7,10 +7,14 @@ export const PACKAGE_NAME = 'n8n-nodes-1flow';
 function findRepoRoot(from: string): string {
 	for (let dir = resolve(from); ; dir = dirname(dir)) {
 		const manifest = join(dir, 'package.json');
-		if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === PACKAGE_NAME) {
+		if (
+			existsSync(manifest) &&
+			(JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === PACKAGE_NAME
+		) {
 			return dir;
 		}
-		if (dirname(dir) === dir) throw new Error(`No package.json named "${PACKAGE_NAME}" above ${from}`);
+		if (dirname(dir) === dir)
+			throw new Error(`No package.json named "${PACKAGE_NAME}" above ${from}`);
 	}
 }
 

@@ -27,13 +27,16 @@ export class OneFlowTrigger implements INodeType {
 		icon: { light: 'file:../../icons/oneflow.svg', dark: 'file:../../icons/oneflow.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		description: 'Starts the workflow when 1Flow has processed a document (its signed document.ready callback)',
+		description:
+			'Starts the workflow when 1Flow has processed a document (its signed document.ready callback)',
 		defaults: { name: '1Flow Trigger' },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'oneFlowCallbackApi', required: false, testedBy: 'checkSigningSecret' }],
 		subtitle: '={{ $parameter["events"].join(", ") }}',
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'callback' }],
+		webhooks: [
+			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'callback' },
+		],
 		properties: [
 			{
 				displayName:
@@ -49,8 +52,16 @@ export class OneFlowTrigger implements INodeType {
 				required: true,
 				default: ['document.ready'],
 				options: [
-					{ name: 'Document Ready', value: 'document.ready', description: 'A document was processed and indexed' },
-					{ name: 'Any Event', value: '*', description: 'Every event 1Flow sends, including ones added later' },
+					{
+						name: 'Document Ready',
+						value: 'document.ready',
+						description: 'A document was processed and indexed',
+					},
+					{
+						name: 'Any Event',
+						value: '*',
+						description: 'Every event 1Flow sends, including ones added later',
+					},
 				],
 				description: 'Callbacks of other events are answered and start nothing',
 			},
@@ -73,8 +84,14 @@ export class OneFlowTrigger implements INodeType {
 						...outputOption,
 						default: 'callback',
 						options: [
-							{ name: 'Callback as Sent', value: 'callback', description: "One item: 1Flow's callback as it came" },
-							...(outputOption.options ?? []).filter((choice) => 'value' in choice && choice.value !== 'raw'),
+							{
+								name: 'Callback as Sent',
+								value: 'callback',
+								description: "One item: 1Flow's callback as it came",
+							},
+							...(outputOption.options ?? []).filter(
+								(choice) => 'value' in choice && choice.value !== 'raw',
+							),
 						],
 					},
 					{
@@ -83,7 +100,8 @@ export class OneFlowTrigger implements INodeType {
 						type: 'number',
 						typeOptions: { minValue: 30, maxValue: 3600 },
 						default: 300,
-						description: "Callbacks whose X-Webhook-Timestamp is further from n8n's clock than this, either way, are refused; a repeat within it starts nothing",
+						description:
+							"Callbacks whose X-Webhook-Timestamp is further from n8n's clock than this, either way, are refused; a repeat within it starts nothing",
 					},
 				],
 			},
@@ -101,12 +119,23 @@ export class OneFlowTrigger implements INodeType {
 
 	methods = {
 		credentialTest: {
-			async checkSigningSecret(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
+			async checkSigningSecret(
+				this: ICredentialTestFunctions,
+				credential: ICredentialsDecrypted,
+			): Promise<INodeCredentialTestResult> {
 				const secret = String(credential.data?.signingSecret ?? '').trim();
-				if (secret === '') return { status: 'Error', message: 'Enter the Webhook Signing Secret from 1Flow' };
+				if (secret === '')
+					return { status: 'Error', message: 'Enter the Webhook Signing Secret from 1Flow' };
 				// eslint-disable-next-line no-control-regex
-				if (/[\u0000-\u001f\u007f]/.test(secret)) return { status: 'Error', message: 'The secret contains a line break: paste it as one line' };
-				return { status: 'OK', message: '1Flow has no API to check a signing secret: send a test callback to confirm it' };
+				if (/[\u0000-\u001f\u007f]/.test(secret))
+					return {
+						status: 'Error',
+						message: 'The secret contains a line break: paste it as one line',
+					};
+				return {
+					status: 'OK',
+					message: '1Flow has no API to check a signing secret: send a test callback to confirm it',
+				};
 			},
 		},
 	};
@@ -114,10 +143,17 @@ export class OneFlowTrigger implements INodeType {
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const request = this.getRequestObject();
 		const options = this.getNodeParameter('options', {}) as IDataObject;
-		const toleranceMs = (typeof options.toleranceSeconds === 'number' ? options.toleranceSeconds : 300) * 1000;
-		const refuse = (status: 401 | 400, refusal: Refusal | 'no signing secret' | 'body is not JSON'): IWebhookResponseData => {
+		const toleranceMs =
+			(typeof options.toleranceSeconds === 'number' ? options.toleranceSeconds : 300) * 1000;
+		const refuse = (
+			status: 401 | 400,
+			refusal: Refusal | 'no signing secret' | 'body is not JSON',
+		): IWebhookResponseData => {
 			// Who is refused learns nothing; why is said to the admin only.
-			this.logger.warn(`1Flow Trigger refused a callback: ${refusal}`, { node: this.getNode().name, workflowId: this.getWorkflow().id });
+			this.logger.warn(`1Flow Trigger refused a callback: ${refusal}`, {
+				node: this.getNode().name,
+				workflowId: this.getWorkflow().id,
+			});
 			// Node's own response API: n8n hands an Express Response, which extends it.
 			const response = this.getResponseObject();
 			response.statusCode = status;
@@ -127,11 +163,14 @@ export class OneFlowTrigger implements INodeType {
 		};
 
 		// n8n reads the raw body before calling a version 1 webhook node; a later version may not.
-		if (request.rawBody === undefined && typeof request.readRawBody === 'function') await request.readRawBody();
+		if (request.rawBody === undefined && typeof request.readRawBody === 'function')
+			await request.readRawBody();
 		const rawBody: Buffer = request.rawBody ?? Buffer.alloc(0);
 		const now = Date.now();
 		const hasCredential = this.getNode().credentials?.[CREDENTIAL_TYPE] !== undefined;
-		const secret = hasCredential ? String((await this.getCredentials(CREDENTIAL_TYPE)).signingSecret ?? '').trim() : '';
+		const secret = hasCredential
+			? String((await this.getCredentials(CREDENTIAL_TYPE)).signingSecret ?? '').trim()
+			: '';
 		// A credential chosen but empty is a mistake, not a wish to accept unsigned callbacks.
 		if (hasCredential && secret === '') return refuse(401, 'no signing secret');
 		let fingerprint: string;
@@ -142,7 +181,11 @@ export class OneFlowTrigger implements INodeType {
 				return Array.isArray(value) ? value[0] : value;
 			};
 			const verification = verifySignature(
-				{ rawBody, signature: header('x-webhook-signature'), timestamp: header('x-webhook-timestamp') },
+				{
+					rawBody,
+					signature: header('x-webhook-signature'),
+					timestamp: header('x-webhook-timestamp'),
+				},
 				secret,
 				now,
 				toleranceMs,
@@ -150,7 +193,9 @@ export class OneFlowTrigger implements INodeType {
 			if (!verification.verified) return refuse(401, verification.refusal);
 			fingerprint = verification.fingerprint;
 			// A signature over the body alone stays valid under any fresh timestamp: remember it longer.
-			repeatUntil = verification.timestampSigned ? verification.timestampMs + toleranceMs : now + BODY_ONLY_SIGNATURE_MEMORY_MS;
+			repeatUntil = verification.timestampSigned
+				? verification.timestampMs + toleranceMs
+				: now + BODY_ONLY_SIGNATURE_MEMORY_MS;
 		} else if (options.acceptUnsigned === true) {
 			fingerprint = createHash('sha256').update(rawBody).digest('hex');
 			repeatUntil = now + toleranceMs;
@@ -163,7 +208,8 @@ export class OneFlowTrigger implements INodeType {
 		const events = this.getNodeParameter('events', ['document.ready']) as string[];
 		if (!isWanted(body, events)) return { webhookResponse: { received: true, started: false } };
 		const key = `${this.getWorkflow().id ?? ''}:${this.getNode().id}:${fingerprint}`;
-		if (!isFirstDelivery(key, now, repeatUntil)) return { webhookResponse: { received: true, started: false } };
+		if (!isFirstDelivery(key, now, repeatUntil))
+			return { webhookResponse: { received: true, started: false } };
 
 		const output = (options.output ?? 'callback') as CallbackOutput;
 		const items = callbackItems(body, output, secret !== '').map((json) => ({ json }));

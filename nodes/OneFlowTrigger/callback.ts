@@ -9,7 +9,9 @@ export type CallbackOutput = 'callback' | 'simplified' | 'lineItems';
 export function parseCallback(rawBody: Buffer): IDataObject | undefined {
 	try {
 		const body: unknown = JSON.parse(rawBody.toString('utf8'));
-		return typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as IDataObject) : undefined;
+		return typeof body === 'object' && body !== null && !Array.isArray(body)
+			? (body as IDataObject)
+			: undefined;
 	} catch {
 		return undefined;
 	}
@@ -21,11 +23,16 @@ export function isWanted(body: IDataObject, events: string[]): boolean {
 }
 
 /** The items the workflow starts with: the callback as sent, simplified, or one per line item. */
-export function callbackItems(body: IDataObject, output: CallbackOutput, verified: boolean): IDataObject[] {
+export function callbackItems(
+	body: IDataObject,
+	output: CallbackOutput,
+	verified: boolean,
+): IDataObject[] {
 	const documentId = typeof body.documentId === 'string' ? body.documentId : '';
 	const event = body.event ?? null;
 	// `verified` comes last: no field 1Flow sends can claim it.
 	if (output === 'simplified') return [{ event, ...simplifyDocument(body, documentId), verified }];
-	if (output === 'lineItems') return lineItemRows(body, documentId).map((row) => ({ event, ...row, verified }));
+	if (output === 'lineItems')
+		return lineItemRows(body, documentId).map((row) => ({ event, ...row, verified }));
 	return [{ ...body, verified }];
 }

@@ -18,7 +18,12 @@ export interface SignedRequest {
 }
 
 /** Why a callback was refused; said in n8n's log only, never to the caller. */
-export type Refusal = 'no signature' | 'no timestamp' | 'unreadable timestamp' | 'timestamp outside the window' | 'signature mismatch';
+export type Refusal =
+	| 'no signature'
+	| 'no timestamp'
+	| 'unreadable timestamp'
+	| 'timestamp outside the window'
+	| 'signature mismatch';
 
 export type Verification =
 	/** `timestampSigned`: the signature covers the timestamp, so a replay cannot bring a fresh one. */
@@ -32,7 +37,10 @@ interface SignedString {
 
 const SIGNED_STRINGS: SignedString[] = [
 	{ coversTimestamp: false, of: (rawBody) => rawBody },
-	{ coversTimestamp: true, of: (rawBody, timestamp) => Buffer.concat([Buffer.from(`${timestamp}.`), rawBody]) },
+	{
+		coversTimestamp: true,
+		of: (rawBody, timestamp) => Buffer.concat([Buffer.from(`${timestamp}.`), rawBody]),
+	},
 ];
 
 const DIGEST_BYTES = 32;
@@ -56,21 +64,34 @@ function timestampMsOf(timestamp: string): number | undefined {
 	return number < 1e11 ? number * 1000 : number;
 }
 
-export function verifySignature(request: SignedRequest, secret: string, nowMs: number, toleranceMs: number): Verification {
+export function verifySignature(
+	request: SignedRequest,
+	secret: string,
+	nowMs: number,
+	toleranceMs: number,
+): Verification {
 	if (!request.signature) return { verified: false, refusal: 'no signature' };
 	if (!request.timestamp) return { verified: false, refusal: 'no timestamp' };
 	const timestampMs = timestampMsOf(request.timestamp);
 	if (timestampMs === undefined) return { verified: false, refusal: 'unreadable timestamp' };
-	if (Math.abs(nowMs - timestampMs) > toleranceMs) return { verified: false, refusal: 'timestamp outside the window' };
+	if (Math.abs(nowMs - timestampMs) > toleranceMs)
+		return { verified: false, refusal: 'timestamp outside the window' };
 
 	const given = digestOf(request.signature);
 	if (!given) return { verified: false, refusal: 'signature mismatch' };
 	let matched: SignedString | undefined;
 	for (const signedString of SIGNED_STRINGS) {
-		const expected = createHmac('sha256', secret).update(signedString.of(request.rawBody, request.timestamp.trim())).digest();
+		const expected = createHmac('sha256', secret)
+			.update(signedString.of(request.rawBody, request.timestamp.trim()))
+			.digest();
 		// Every form is computed and compared, so the time taken does not tell which one matched.
 		if (timingSafeEqual(expected, given)) matched ??= signedString;
 	}
 	if (!matched) return { verified: false, refusal: 'signature mismatch' };
-	return { verified: true, timestampMs, fingerprint: given.toString('hex'), timestampSigned: matched.coversTimestamp };
+	return {
+		verified: true,
+		timestampMs,
+		fingerprint: given.toString('hex'),
+		timestampSigned: matched.coversTimestamp,
+	};
 }

@@ -23,7 +23,25 @@ const SUBJECT_ALT_NAMES = 'IP:127.0.0.1,DNS:localhost';
 function withOpenssl(keyFile: string, certFile: string): boolean {
 	const made = spawnSync(
 		'openssl',
-		['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', `subjectAltName=${SUBJECT_ALT_NAMES}`],
+		[
+			'req',
+			'-x509',
+			'-newkey',
+			'ec',
+			'-pkeyopt',
+			'ec_paramgen_curve:prime256v1',
+			'-nodes',
+			'-keyout',
+			keyFile,
+			'-out',
+			certFile,
+			'-days',
+			'2',
+			'-subj',
+			'/CN=127.0.0.1',
+			'-addext',
+			`subjectAltName=${SUBJECT_ALT_NAMES}`,
+		],
 		{ stdio: 'pipe' },
 	);
 	return made.status === 0;
@@ -31,9 +49,13 @@ function withOpenssl(keyFile: string, certFile: string): boolean {
 
 function withForge(keyFile: string, certFile: string): void {
 	const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
-	const privateKey = forge.pki.privateKeyFromPem(pair.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString());
+	const privateKey = forge.pki.privateKeyFromPem(
+		pair.privateKey.export({ type: 'pkcs1', format: 'pem' }).toString(),
+	);
 	const certificate = forge.pki.createCertificate();
-	certificate.publicKey = forge.pki.publicKeyFromPem(pair.publicKey.export({ type: 'spki', format: 'pem' }).toString());
+	certificate.publicKey = forge.pki.publicKeyFromPem(
+		pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+	);
 	certificate.serialNumber = '01';
 	certificate.validity.notBefore = new Date(Date.now() - 60_000);
 	certificate.validity.notAfter = new Date(Date.now() + 2 * 24 * 3600_000);
@@ -42,7 +64,13 @@ function withForge(keyFile: string, certFile: string): void {
 	certificate.setIssuer(name);
 	certificate.setExtensions([
 		{ name: 'basicConstraints', cA: true },
-		{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }] },
+		{
+			name: 'subjectAltName',
+			altNames: [
+				{ type: 7, ip: '127.0.0.1' },
+				{ type: 2, value: 'localhost' },
+			],
+		},
 	]);
 	certificate.sign(privateKey, forge.md.sha256.create());
 	writeFileSync(keyFile, forge.pki.privateKeyToPem(privateKey));
@@ -58,5 +86,10 @@ export function makeCertificate(dir: string, generator?: 'openssl' | 'node-forge
 		withForge(keyFile, certFile);
 		madeWith = 'node-forge (RSA 2048)';
 	}
-	return { key: readFileSync(keyFile, 'utf8'), cert: readFileSync(certFile, 'utf8'), certFile, madeWith };
+	return {
+		key: readFileSync(keyFile, 'utf8'),
+		cert: readFileSync(certFile, 'utf8'),
+		certFile,
+		madeWith,
+	};
 }

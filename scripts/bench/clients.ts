@@ -46,7 +46,11 @@ async function runWorkers(
 }
 
 /** The floor: undici Pool, keep-alive connections reused, `concurrency` of them. */
-export async function undiciPool(target: Target, docIds: string[], concurrency: number): Promise<ClientRun> {
+export async function undiciPool(
+	target: Target,
+	docIds: string[],
+	concurrency: number,
+): Promise<ClientRun> {
 	const pool = new Pool(target.baseUrl, { connections: concurrency, pipelining: 1 });
 	const path = deletePath(target);
 	try {
@@ -84,7 +88,11 @@ export async function sequentialFetch(target: Target, docIds: string[]): Promise
 }
 
 /** node:http without an agent: a new TCP connection per request (`Connection: close`). */
-export async function httpNoKeepAlive(target: Target, docIds: string[], concurrency: number): Promise<ClientRun> {
+export async function httpNoKeepAlive(
+	target: Target,
+	docIds: string[],
+	concurrency: number,
+): Promise<ClientRun> {
 	const { hostname, port } = new URL(target.baseUrl);
 	const path = deletePath(target);
 	return await runWorkers(
@@ -127,7 +135,11 @@ export async function httpNoKeepAlive(target: Target, docIds: string[], concurre
  * OutboundHttp.requests().request, axios with fresh http/https agents per request), with the
  * node's request options and the header set directly; no engine, no credential resolution.
  */
-export async function n8nHelperDirect(target: Target, docIds: string[], concurrency: number): Promise<ClientRun> {
+export async function n8nHelperDirect(
+	target: Target,
+	docIds: string[],
+	concurrency: number,
+): Promise<ClientRun> {
 	const client = Container.get(OutboundHttp).requests();
 	const url = `${target.baseUrl}${deletePath(target)}`;
 	return await runWorkers(docIds, concurrency, async (docId) => {
@@ -152,7 +164,11 @@ export async function n8nHelperDirect(target: Target, docIds: string[], concurre
  * axios (n8n's HTTP client) with one shared keep-alive agent: what n8n's helper would cost if
  * it reused connections instead of building fresh agents for every request.
  */
-export async function axiosKeepAlive(target: Target, docIds: string[], concurrency: number): Promise<ClientRun> {
+export async function axiosKeepAlive(
+	target: Target,
+	docIds: string[],
+	concurrency: number,
+): Promise<ClientRun> {
 	const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
 	const url = `${target.baseUrl}${deletePath(target)}`;
 	try {

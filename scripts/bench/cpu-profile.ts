@@ -37,7 +37,11 @@ export interface ProfileSummary {
 	probes: Array<{ name: string; inclusiveMs: number }>;
 }
 
-export async function profile<T>(file: string, work: () => Promise<T>, samplingMicros = 200): Promise<{ result: T; profile: CpuProfile }> {
+export async function profile<T>(
+	file: string,
+	work: () => Promise<T>,
+	samplingMicros = 200,
+): Promise<{ result: T; profile: CpuProfile }> {
 	const session = new Session();
 	session.connect();
 	try {
@@ -50,7 +54,9 @@ export async function profile<T>(file: string, work: () => Promise<T>, samplingM
 		} catch (error) {
 			outcome = { ok: false, error };
 		}
-		const { profile: recorded } = (await session.post('Profiler.stop')) as unknown as { profile: CpuProfile };
+		const { profile: recorded } = (await session.post('Profiler.stop')) as unknown as {
+			profile: CpuProfile;
+		};
 		writeFileSync(file, JSON.stringify(recorded));
 		if (!outcome.ok) throw outcome.error;
 		return { result: outcome.value, profile: recorded };
@@ -81,7 +87,8 @@ function categoryOf(frame: CallFrame): string {
 	}
 	const pkg = packageOf(url);
 	if (pkg !== undefined) return pkg;
-	if (url.includes('/dist/nodes/') || url.includes('/dist/credentials/')) return 'n8n-nodes-1flow (dist)';
+	if (url.includes('/dist/nodes/') || url.includes('/dist/credentials/'))
+		return 'n8n-nodes-1flow (dist)';
 	if (url.includes('/.build/testkit/')) return 'test kit (engine harness)';
 	if (url.includes('/.build/scripts/')) return 'bench script';
 	return 'other';
@@ -104,7 +111,12 @@ export interface Probe {
 	urlIncludes: string;
 }
 
-export function summarise(file: string, recorded: CpuProfile, probes: Probe[], top = 25): ProfileSummary {
+export function summarise(
+	file: string,
+	recorded: CpuProfile,
+	probes: Probe[],
+	top = 25,
+): ProfileSummary {
 	const byId = new Map<number, ProfileNode>();
 	const parent = new Map<number, number>();
 	for (const node of recorded.nodes) {
@@ -120,7 +132,10 @@ export function summarise(file: string, recorded: CpuProfile, probes: Probe[], t
 	}
 
 	const categories = new Map<string, number>();
-	const functions = new Map<string, { name: string; where: string; category: string; micros: number }>();
+	const functions = new Map<
+		string,
+		{ name: string; where: string; category: string; micros: number }
+	>();
 	let total = 0;
 	let idle = 0;
 	for (const [id, micros] of selfMicros) {
@@ -131,7 +146,12 @@ export function summarise(file: string, recorded: CpuProfile, probes: Probe[], t
 		categories.set(category, (categories.get(category) ?? 0) + micros);
 		const where = frame.url === '' ? '' : `${shortUrl(frame.url)}:${frame.lineNumber + 1}`;
 		const key = `${frame.functionName}@${where}`;
-		const entry = functions.get(key) ?? { name: frame.functionName || '(anonymous)', where, category, micros: 0 };
+		const entry = functions.get(key) ?? {
+			name: frame.functionName || '(anonymous)',
+			where,
+			category,
+			micros: 0,
+		};
 		entry.micros += micros;
 		functions.set(key, entry);
 	}
@@ -145,7 +165,8 @@ export function summarise(file: string, recorded: CpuProfile, probes: Probe[], t
 			const frame = byId.get(id)!.callFrame;
 			found = [];
 			probes.forEach((probe, index) => {
-				if (frame.functionName === probe.functionName && frame.url.includes(probe.urlIncludes)) found!.push(index);
+				if (frame.functionName === probe.functionName && frame.url.includes(probe.urlIncludes))
+					found!.push(index);
 			});
 			matches.set(id, found);
 		}
@@ -153,7 +174,11 @@ export function summarise(file: string, recorded: CpuProfile, probes: Probe[], t
 	};
 	for (const [id, micros] of selfMicros) {
 		const seen = new Set<number>();
-		for (let current: number | undefined = id; current !== undefined; current = parent.get(current)) {
+		for (
+			let current: number | undefined = id;
+			current !== undefined;
+			current = parent.get(current)
+		) {
 			for (const index of matchesOf(current)) seen.add(index);
 		}
 		for (const index of seen) probeMicros[index] += micros;
@@ -174,7 +199,15 @@ export function summarise(file: string, recorded: CpuProfile, probes: Probe[], t
 			.filter((entry) => entry.category !== 'idle')
 			.sort((a, b) => b.micros - a.micros)
 			.slice(0, top)
-			.map((entry) => ({ name: entry.name, where: entry.where, category: entry.category, selfMs: ms(entry.micros) })),
-		probes: probes.map((probe, index) => ({ name: probe.label, inclusiveMs: ms(probeMicros[index]) })),
+			.map((entry) => ({
+				name: entry.name,
+				where: entry.where,
+				category: entry.category,
+				selfMs: ms(entry.micros),
+			})),
+		probes: probes.map((probe, index) => ({
+			name: probe.label,
+			inclusiveMs: ms(probeMicros[index]),
+		})),
 	};
 }

@@ -33,7 +33,10 @@ class DelayedPipe {
 
 	private schedule(): void {
 		if (this.timer !== undefined || this.queue.length === 0) return;
-		this.timer = setTimeout(() => this.release(), Math.max(0, Math.round(this.queue[0].at - performance.now())));
+		this.timer = setTimeout(
+			() => this.release(),
+			Math.max(0, Math.round(this.queue[0].at - performance.now())),
+		);
 	}
 
 	private release(): void {
@@ -83,7 +86,11 @@ export class DelayProxy {
 			this.sockets.add(socket);
 			socket.once('close', () => this.sockets.delete(socket));
 		}
-		const toServer = new DelayedPipe(upstream, oneWay, performance.now() + this.roundTripMs + oneWay);
+		const toServer = new DelayedPipe(
+			upstream,
+			oneWay,
+			performance.now() + this.roundTripMs + oneWay,
+		);
 		const toClient = new DelayedPipe(client, oneWay);
 		const wire = (from: Socket, pipe: DelayedPipe) => {
 			from.on('data', (chunk: Buffer) => pipe.push(chunk));

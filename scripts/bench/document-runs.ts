@@ -6,17 +6,29 @@ import type { DocumentWorkerRequest, DocumentWorkerResult, MemoryPeaks } from '.
 
 export type { DocumentWorkerResult, MemoryPeaks };
 
-export async function measureInFreshProcess(request: DocumentWorkerRequest): Promise<DocumentWorkerResult> {
-	const child = fork(join(__dirname, 'document-worker.js'), [], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+export async function measureInFreshProcess(
+	request: DocumentWorkerRequest,
+): Promise<DocumentWorkerResult> {
+	const child = fork(join(__dirname, 'document-worker.js'), [], {
+		execArgv: ['--expose-gc'],
+		stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+	});
 	const result = await new Promise<DocumentWorkerResult>((resolve, reject) => {
-		child.once('message', (message: { ok: true; result: DocumentWorkerResult } | { ok: false; error: string }) => {
-			if (message.ok) resolve(message.result);
-			else reject(new Error(`document worker: ${message.error}`));
-		});
-		child.once('exit', (code) => reject(new Error(`document worker exited (${code}) without a result`)));
+		child.once(
+			'message',
+			(message: { ok: true; result: DocumentWorkerResult } | { ok: false; error: string }) => {
+				if (message.ok) resolve(message.result);
+				else reject(new Error(`document worker: ${message.error}`));
+			},
+		);
+		child.once('exit', (code) =>
+			reject(new Error(`document worker exited (${code}) without a result`)),
+		);
 		child.send(request);
 	});
-	await new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
+	await new Promise<void>((resolve) =>
+		child.exitCode !== null ? resolve() : child.once('exit', () => resolve()),
+	);
 	return result;
 }
 

@@ -72,9 +72,15 @@ function patternStream(size: number): { stream: Readable; digest: () => string }
 	return { stream, digest: () => hash.digest('hex') };
 }
 
-async function storedFile(size: number, fileName: string): Promise<{ binary: IBinaryKeyData; sha256: string }> {
+async function storedFile(
+	size: number,
+	fileName: string,
+): Promise<{ binary: IBinaryKeyData; sha256: string }> {
 	const { stream, digest } = patternStream(size);
-	const binary = await storeBinaries({ data: { data: stream, mimeType: 'application/pdf', fileName } }, { workflowId: WORKFLOW_ID, executionId: `bench-${fileName}` });
+	const binary = await storeBinaries(
+		{ data: { data: stream, mimeType: 'application/pdf', fileName } },
+		{ workflowId: WORKFLOW_ID, executionId: `bench-${fileName}` },
+	);
 	return { binary, sha256: digest() };
 }
 
@@ -114,13 +120,26 @@ class Sampler {
 	}
 }
 
-async function run(request: DocumentWorkerRequest, item: { json: Record<string, unknown>; storedBinary?: IBinaryKeyData }) {
+async function run(
+	request: DocumentWorkerRequest,
+	item: { json: Record<string, unknown>; storedBinary?: IBinaryKeyData },
+) {
 	const upload = request.kind === 'upload';
 	return await runNode({
 		node: 'oneFlow',
 		packageDir: request.packageDir,
-		credentials: { oneFlowApi: { baseUrl: request.baseUrl, webhookId: WEBHOOK.id, webhookSecret: WEBHOOK.secret } },
-		parameters: { resource: 'document', operation: request.kind, options: upload ? { timeout: 300_000 } : { output: 'lineItems' } },
+		credentials: {
+			oneFlowApi: {
+				baseUrl: request.baseUrl,
+				webhookId: WEBHOOK.id,
+				webhookSecret: WEBHOOK.secret,
+			},
+		},
+		parameters: {
+			resource: 'document',
+			operation: request.kind,
+			options: upload ? { timeout: 300_000 } : { output: 'lineItems' },
+		},
 		items: [item],
 		binaryDataMode: 'filesystem',
 	});
@@ -131,7 +150,10 @@ async function measure(request: DocumentWorkerRequest): Promise<DocumentWorkerRe
 	let item: { json: Record<string, unknown>; storedBinary?: IBinaryKeyData };
 	let sha256: string | undefined;
 	if (request.kind === 'upload') {
-		await run(request, { json: {}, storedBinary: (await storedFile(1024 * 1024, 'warmup.pdf')).binary });
+		await run(request, {
+			json: {},
+			storedBinary: (await storedFile(1024 * 1024, 'warmup.pdf')).binary,
+		});
 		const file = await storedFile(request.sizeBytes, 'large.pdf');
 		item = { json: {}, storedBinary: file.binary };
 		sha256 = file.sha256;
@@ -146,8 +168,12 @@ async function measure(request: DocumentWorkerRequest): Promise<DocumentWorkerRe
 	sampler.start();
 	// Diagnostic: a young-generation collection (a few ms) every gcEveryMs frees the Buffers of chunks
 	// already sent, so what growth is left is what the upload holds.
-	const minorGc = () => (globalThis as { gc?: (options: { type: 'minor' }) => void }).gc?.({ type: 'minor' });
-	const collector = request.kind === 'upload' && request.gcEveryMs ? setInterval(minorGc, request.gcEveryMs) : undefined;
+	const minorGc = () =>
+		(globalThis as { gc?: (options: { type: 'minor' }) => void }).gc?.({ type: 'minor' });
+	const collector =
+		request.kind === 'upload' && request.gcEveryMs
+			? setInterval(minorGc, request.gcEveryMs)
+			: undefined;
 	const started = performance.now();
 	const result = await run(request, item);
 	const wallMs = performance.now() - started;
@@ -161,13 +187,25 @@ async function measure(request: DocumentWorkerRequest): Promise<DocumentWorkerRe
 		error: result.error?.message,
 		...(request.kind === 'upload'
 			? { documentId: first.documentId, fileSize: first.fileSize, sha256 }
-			: { items: result.main.length, allPairedToInput: result.main.every((output) => (output.pairedItem as { item?: number } | undefined)?.item === 0) }),
+			: {
+					items: result.main.length,
+					allPairedToInput: result.main.every(
+						(output) => (output.pairedItem as { item?: number } | undefined)?.item === 0,
+					),
+				}),
 	};
 }
 
 process.once('message', (request: DocumentWorkerRequest) => {
 	measure(request).then(
 		(result) => process.send?.({ ok: true, result }, () => process.exit(0)),
-		(error: unknown) => process.send?.({ ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }, () => process.exit(1)),
+		(error: unknown) =>
+			process.send?.(
+				{
+					ok: false,
+					error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+				},
+				() => process.exit(1),
+			),
 	);
 });

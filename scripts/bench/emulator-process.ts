@@ -11,7 +11,8 @@ function reply(message: ChildReply): void {
 async function main(): Promise<void> {
 	if (!process.send) throw new Error('emulator-process must be started with an IPC channel (fork)');
 	// The HTTPS benchmark passes its network (certificate files, round trip) as the one argument.
-	const network = process.argv[2] === undefined ? undefined : (JSON.parse(process.argv[2]) as TlsNetwork);
+	const network =
+		process.argv[2] === undefined ? undefined : (JSON.parse(process.argv[2]) as TlsNetwork);
 	const core = new EmulatorCore(true, network);
 	const baseUrl = await core.start();
 	process.on('disconnect', () => {
@@ -36,13 +37,20 @@ async function main(): Promise<void> {
 					return;
 			}
 		} catch (error) {
-			reply({ type: 'reply', id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) });
+			reply({
+				type: 'reply',
+				id: message.id,
+				ok: false,
+				error: error instanceof Error ? error.message : String(error),
+			});
 		}
 	});
 	reply({ type: 'ready', baseUrl });
 }
 
 main().catch((error: unknown) => {
-	process.stderr.write(`emulator-process: ${error instanceof Error ? error.stack : String(error)}\n`);
+	process.stderr.write(
+		`emulator-process: ${error instanceof Error ? error.stack : String(error)}\n`,
+	);
 	process.exit(1);
 });

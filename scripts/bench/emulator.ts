@@ -86,8 +86,15 @@ export class EmulatorCore {
 		private readonly measureCpu: boolean,
 		private readonly network?: TlsNetwork,
 	) {
-		const tls = network && { key: readFileSync(network.keyFile, 'utf8'), cert: readFileSync(network.certFile, 'utf8') };
-		this.emulator = new OneFlowEmulator({ webhooks: [{ ...DEMO_WEBHOOK, documents: [] }], record: false, tls });
+		const tls = network && {
+			key: readFileSync(network.keyFile, 'utf8'),
+			cert: readFileSync(network.certFile, 'utf8'),
+		};
+		this.emulator = new OneFlowEmulator({
+			webhooks: [{ ...DEMO_WEBHOOK, documents: [] }],
+			record: false,
+			tls,
+		});
 	}
 
 	/** The address clients use: the emulator's own, or the delaying proxy's in front of it. */
@@ -107,7 +114,9 @@ export class EmulatorCore {
 	prepare(request: PrepareRequest): void {
 		const { emulator } = this;
 		emulator.setFaults({ ...request.faults });
-		emulator.addDocuments(DEMO_WEBHOOK.id, docIdsFor(request.prefix, request.count), { lineItems: request.lineItems });
+		emulator.addDocuments(DEMO_WEBHOOK.id, docIdsFor(request.prefix, request.count), {
+			lineItems: request.lineItems,
+		});
 		emulator.setRecording(request.record);
 		emulator.resetRecord();
 		this.prefix = request.prefix;
@@ -191,7 +200,10 @@ export type ChildReply =
 class ChildEmulator implements EmulatorHandle {
 	readonly placement = 'child' as const;
 	private nextId = 1;
-	private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+	private readonly pending = new Map<
+		number,
+		{ resolve: (value: unknown) => void; reject: (error: Error) => void }
+	>();
 
 	constructor(
 		private readonly child: ChildProcess,
@@ -206,7 +218,8 @@ class ChildEmulator implements EmulatorHandle {
 			else waiter.reject(new Error(`emulator process: ${message.error}`));
 		});
 		child.on('exit', (code) => {
-			for (const waiter of this.pending.values()) waiter.reject(new Error(`emulator process exited (${code})`));
+			for (const waiter of this.pending.values())
+				waiter.reject(new Error(`emulator process exited (${code})`));
 			this.pending.clear();
 		});
 	}
@@ -235,16 +248,23 @@ class ChildEmulator implements EmulatorHandle {
 	}
 }
 
-export async function startEmulator(placement: Placement, network?: TlsNetwork): Promise<EmulatorHandle> {
+export async function startEmulator(
+	placement: Placement,
+	network?: TlsNetwork,
+): Promise<EmulatorHandle> {
 	if (placement === 'in-process') {
 		const core = new EmulatorCore(false, network);
 		return new InProcessEmulator(core, await core.start());
 	}
 	// Plain child: none of the parent's --expose-gc / --cpu-prof / --inspect flags.
 	const args = network ? [JSON.stringify(network)] : [];
-	const child = fork(join(__dirname, 'emulator-process.js'), args, { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+	const child = fork(join(__dirname, 'emulator-process.js'), args, {
+		execArgv: [],
+		stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+	});
 	const baseUrl = await new Promise<string>((resolve, reject) => {
-		const onExit = (code: number | null) => reject(new Error(`emulator process exited early (${code})`));
+		const onExit = (code: number | null) =>
+			reject(new Error(`emulator process exited early (${code})`));
 		child.once('exit', onExit);
 		child.once('error', reject);
 		child.once('message', (message: ChildReply) => {

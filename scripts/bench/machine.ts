@@ -5,7 +5,11 @@ import { join } from 'node:path';
 
 function packageVersion(root: string, name: string): string {
 	try {
-		return (JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+		return (
+			JSON.parse(readFileSync(join(root, 'node_modules', name, 'package.json'), 'utf8')) as {
+				version: string;
+			}
+		).version;
 	} catch {
 		return 'unknown';
 	}

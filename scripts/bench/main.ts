@@ -15,7 +15,13 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 
 import { REPO_ROOT } from '../../testkit/repo';
-import { axiosKeepAlive, httpNoKeepAlive, n8nHelperDirect, sequentialFetch, undiciPool } from './clients';
+import {
+	axiosKeepAlive,
+	httpNoKeepAlive,
+	n8nHelperDirect,
+	sequentialFetch,
+	undiciPool,
+} from './clients';
 import { startEmulator } from './emulator';
 import { machine } from './machine';
 import { gcIfAvailable, measureClient, measureNode, setPackageDir } from './measure';
@@ -31,13 +37,16 @@ async function main(): Promise<number> {
 	setPackageDir(options.packageDir);
 	const machineInfo = machine(root);
 	const header = [
-		`n8n-nodes-1flow benchmark${options.quick ? ' (--quick: small N, not the targets\' sizes)' : ''}`,
+		`n8n-nodes-1flow benchmark${options.quick ? " (--quick: small N, not the targets' sizes)" : ''}`,
 		`machine: ${machineInfo.cpus} × ${machineInfo.cpuModel}, ${machineInfo.totalMemoryMb} MB RAM, ${machineInfo.platform}, load average at start ${machineInfo.loadAverageAtStart.join(' ')}`,
 		`node ${machineInfo.node}, n8n-core ${machineInfo.n8nCore}, n8n-workflow ${machineInfo.n8nWorkflow}, @n8n/backend-network ${machineInfo.backendNetwork}, axios ${machineInfo.axios}, undici ${machineInfo.undici}`,
 		`node under test: ${join(options.packageDir, 'dist')} (loaded by n8n-core's PackageDirectoryLoader)`,
 		`emulator: ${options.placement === 'child' ? 'child process (scripts/bench/emulator-process), so its CPU does not share the event loop with the node' : 'in this process (--placement in-process)'}; node runs in n8n-core WorkflowExecute via testkit/engine`,
 	];
-	if (!machineInfo.gcExposed) header.push('warning: gc() not exposed (run with node --expose-gc, as npm run bench does): memory baselines include garbage');
+	if (!machineInfo.gcExposed)
+		header.push(
+			'warning: gc() not exposed (run with node --expose-gc, as npm run bench does): memory baselines include garbage',
+		);
 	console.log(`${header.join('\n')}\n`);
 
 	const resultsDir = dirname(options.out);
@@ -58,12 +67,19 @@ async function main(): Promise<number> {
 	try {
 		const warm = options.sizes.warmup;
 		log(`warm-up: ${warm} deletes through the node and through each reference client`);
-		await measureNode(emulator, { count: warm, concurrency: 10, faults: { latencyMs: 0 }, record: false });
+		await measureNode(emulator, {
+			count: warm,
+			concurrency: 10,
+			faults: { latencyMs: 0 },
+			record: false,
+		});
 		await measureClient(emulator, warm, (target, ids) => undiciPool(target, ids, 10));
 		await measureClient(emulator, warm, (target, ids) => n8nHelperDirect(target, ids, 10));
 		await measureClient(emulator, warm, (target, ids) => axiosKeepAlive(target, ids, 10));
 		await measureClient(emulator, warm, (target, ids) => httpNoKeepAlive(target, ids, 10));
-		await measureClient(emulator, Math.min(warm, 300), (target, ids) => sequentialFetch(target, ids));
+		await measureClient(emulator, Math.min(warm, 300), (target, ids) =>
+			sequentialFetch(target, ids),
+		);
 		gcIfAvailable();
 
 		for (const name of options.only) {
@@ -71,7 +87,10 @@ async function main(): Promise<number> {
 			const result = await SCENARIOS[name]({ emulator, options, resultsDir });
 			output[name] = result.data;
 			for (const table of result.tables) show(table);
-			loadAverages[name] = { before: Number(loadBefore.toFixed(2)), after: Number(os.loadavg()[0].toFixed(2)) };
+			loadAverages[name] = {
+				before: Number(loadBefore.toFixed(2)),
+				after: Number(os.loadavg()[0].toFixed(2)),
+			};
 			gcIfAvailable();
 		}
 	} finally {
@@ -80,11 +99,14 @@ async function main(): Promise<number> {
 
 	const uniqueWarnings = [...new Set(warnings)];
 	console.log(
-		`1-minute load average before/after each scenario (${machineInfo.cpus} CPUs; other work on the machine skews wall times): ${Object.entries(loadAverages)
+		`1-minute load average before/after each scenario (${machineInfo.cpus} CPUs; other work on the machine skews wall times): ${Object.entries(
+			loadAverages,
+		)
 			.map(([name, load]) => `${name} ${load.before}/${load.after}`)
 			.join(', ')}\n`,
 	);
-	if (uniqueWarnings.length > 0) console.log(`process warnings during the run:\n  ${uniqueWarnings.join('\n  ')}\n`);
+	if (uniqueWarnings.length > 0)
+		console.log(`process warnings during the run:\n  ${uniqueWarnings.join('\n  ')}\n`);
 	const document = {
 		generatedAt: new Date().toISOString(),
 		durationSeconds: Math.round((Date.now() - started) / 1000),

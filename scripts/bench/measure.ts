@@ -11,7 +11,13 @@ import type { INodeExecutionData } from 'n8n-workflow';
 
 import { runNode as runInEngine, type InputItem } from '../../testkit/engine';
 import type { ClientRun, Target } from './clients';
-import { WEBHOOK, docIdsFor, type BenchFaults, type EmulatorHandle, type EmulatorStats } from './emulator';
+import {
+	WEBHOOK,
+	docIdsFor,
+	type BenchFaults,
+	type EmulatorHandle,
+	type EmulatorStats,
+} from './emulator';
 
 export interface RunMeasurement {
 	count: number;
@@ -89,7 +95,12 @@ interface Prepared {
 }
 
 /** Fresh documents for one run, with the faults the emulator plays during it. */
-export async function prepare(emulator: EmulatorHandle, count: number, faults: BenchFaults, record: boolean): Promise<Prepared> {
+export async function prepare(
+	emulator: EmulatorHandle,
+	count: number,
+	faults: BenchFaults,
+	record: boolean,
+): Promise<Prepared> {
 	const prefix = `b${++runCounter}_`;
 	await emulator.prepare({ faults, prefix, count, record });
 	return { docIds: docIdsFor(prefix, count) };
@@ -194,9 +205,17 @@ export async function executeNode(
 }
 
 /** Runs the oneFlow node in n8n's WorkflowExecute over `count` fresh documents. */
-export async function measureNode(emulator: EmulatorHandle, options: NodeRunOptions): Promise<RunMeasurement> {
+export async function measureNode(
+	emulator: EmulatorHandle,
+	options: NodeRunOptions,
+): Promise<RunMeasurement> {
 	const { docIds } = await prepare(emulator, options.count, options.faults, options.record);
-	const execution = await executeNode(emulator.baseUrl, docIds, options.concurrency, options.memory === true);
+	const execution = await executeNode(
+		emulator.baseUrl,
+		docIds,
+		options.concurrency,
+		options.memory === true,
+	);
 	const stats = await emulator.stats();
 	return { count: options.count, ...execution, emulator: stats, requestSpanMs: spanOf(stats) };
 }
@@ -212,10 +231,21 @@ interface FreshProcessRun {
  * Runs the node in a new Node.js process (scripts/bench/scale-worker, with --expose-gc), so that
  * its RSS starts from a clean slate: warm-up run first, then the measured run.
  */
-export async function measureNodeInFreshProcess(emulator: EmulatorHandle, options: FreshProcessRun): Promise<RunMeasurement> {
+export async function measureNodeInFreshProcess(
+	emulator: EmulatorHandle,
+	options: FreshProcessRun,
+): Promise<RunMeasurement> {
 	const prefix = `b${++runCounter}_`;
-	await emulator.prepare({ faults: { latencyMs: 0 }, prefix, count: options.warmup + options.count, record: options.record });
-	const child = fork(join(__dirname, 'scale-worker.js'), [], { execArgv: ['--expose-gc'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+	await emulator.prepare({
+		faults: { latencyMs: 0 },
+		prefix,
+		count: options.warmup + options.count,
+		record: options.record,
+	});
+	const child = fork(join(__dirname, 'scale-worker.js'), [], {
+		execArgv: ['--expose-gc'],
+		stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+	});
 	const request: ScaleWorkerRequest = {
 		baseUrl: emulator.baseUrl,
 		prefix,
@@ -225,14 +255,21 @@ export async function measureNodeInFreshProcess(emulator: EmulatorHandle, option
 		packageDir,
 	};
 	const execution = await new Promise<NodeExecution>((resolve, reject) => {
-		child.once('message', (message: { ok: true; execution: NodeExecution } | { ok: false; error: string }) => {
-			if (message.ok) resolve(message.execution);
-			else reject(new Error(`scale worker: ${message.error}`));
-		});
-		child.once('exit', (code) => reject(new Error(`scale worker exited (${code}) without a result`)));
+		child.once(
+			'message',
+			(message: { ok: true; execution: NodeExecution } | { ok: false; error: string }) => {
+				if (message.ok) resolve(message.execution);
+				else reject(new Error(`scale worker: ${message.error}`));
+			},
+		);
+		child.once('exit', (code) =>
+			reject(new Error(`scale worker exited (${code}) without a result`)),
+		);
 		child.send(request);
 	});
-	await new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
+	await new Promise<void>((resolve) =>
+		child.exitCode !== null ? resolve() : child.once('exit', () => resolve()),
+	);
 	const stats = await emulator.stats();
 	return { count: options.count, ...execution, emulator: stats, requestSpanMs: spanOf(stats) };
 }

@@ -100,7 +100,8 @@ export function readOptions(root: string, names: string[]): Options | undefined 
 	const sizes = { ...(values.quick ? QUICK_SIZES : FULL_SIZES) };
 	if (values.repeat !== undefined) {
 		const repeat = Number(values.repeat);
-		if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`--repeat expects a positive integer, got ${values.repeat}`);
+		if (!Number.isInteger(repeat) || repeat < 1)
+			throw new Error(`--repeat expects a positive integer, got ${values.repeat}`);
 		sizes.repeat = repeat;
 	}
 	return {

@@ -13,12 +13,22 @@ process.once('message', (request: ScaleWorkerRequest) => {
 		try {
 			setPackageDir(request.packageDir);
 			const ids = docIdsFor(request.prefix, request.warmup + request.count);
-			if (request.warmup > 0) await executeNode(request.baseUrl, ids.slice(0, request.warmup), request.concurrency);
-			const execution = await executeNode(request.baseUrl, ids.slice(request.warmup), request.concurrency, true);
+			if (request.warmup > 0)
+				await executeNode(request.baseUrl, ids.slice(0, request.warmup), request.concurrency);
+			const execution = await executeNode(
+				request.baseUrl,
+				ids.slice(request.warmup),
+				request.concurrency,
+				true,
+			);
 			process.send?.({ ok: true, execution }, () => process.exit(0));
 		} catch (error) {
-			process.send?.({ ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }, () =>
-				process.exit(1),
+			process.send?.(
+				{
+					ok: false,
+					error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+				},
+				() => process.exit(1),
 			);
 		}
 	})();

@@ -21,11 +21,24 @@ export function renderTable(table: Table): string {
 		Math.max(header.length, ...cells.map((row) => (row[column] ?? '').length)),
 	);
 	const numeric = table.headers.map((_, column) =>
-		table.rows.every((row) => row[column] === undefined || typeof row[column] === 'number' || /^[\d.,×%+-]+[a-zµ/%×]*$/i.test(String(row[column]))),
+		table.rows.every(
+			(row) =>
+				row[column] === undefined ||
+				typeof row[column] === 'number' ||
+				/^[\d.,×%+-]+[a-zµ/%×]*$/i.test(String(row[column])),
+		),
 	);
 	const line = (row: string[]) =>
-		row.map((cell, column) => (numeric[column] ? cell.padStart(widths[column]) : cell.padEnd(widths[column]))).join(' | ');
-	const out = [table.title, line(table.headers), widths.map((width) => '-'.repeat(width)).join('-+-')];
+		row
+			.map((cell, column) =>
+				numeric[column] ? cell.padStart(widths[column]) : cell.padEnd(widths[column]),
+			)
+			.join(' | ');
+	const out = [
+		table.title,
+		line(table.headers),
+		widths.map((width) => '-'.repeat(width)).join('-+-'),
+	];
 	for (const row of cells) out.push(line(row));
 	for (const note of table.notes ?? []) out.push(`  ${note}`);
 	return out.join('\n');
@@ -44,6 +57,9 @@ export const times = (ratio: number | undefined): string | undefined =>
 	ratio === undefined || !Number.isFinite(ratio) ? undefined : `${ratio.toFixed(2)}×`;
 
 export const connectionsPerRequest = (run: RunMeasurement): string | undefined =>
-	run.emulator.requests > 0 ? fixed(run.emulator.connections / run.emulator.requests, 2) : undefined;
+	run.emulator.requests > 0
+		? fixed(run.emulator.connections / run.emulator.requests, 2)
+		: undefined;
 
-export const verdict = (ok: boolean | undefined): string => (ok === undefined ? 'n/a' : ok ? 'PASS' : 'FAIL');
+export const verdict = (ok: boolean | undefined): string =>
+	ok === undefined ? 'n/a' : ok ? 'PASS' : 'FAIL';

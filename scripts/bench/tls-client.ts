@@ -23,7 +23,9 @@ export interface TlsClientRequest {
 	packageDir?: string;
 }
 
-export type TlsClientReply = { ok: true; wallMs: number; cpuMicros: number; deleted: number; failed: number } | { ok: false; error: string };
+export type TlsClientReply =
+	| { ok: true; wallMs: number; cpuMicros: number; deleted: number; failed: number }
+	| { ok: false; error: string };
 
 const FETCH_POOL = Symbol.for('undici.globalDispatcher.1');
 
@@ -32,7 +34,10 @@ const FETCH_POOL = Symbol.for('undici.globalDispatcher.1');
  * handshakes, as the first run after n8n starts (or after 4 s without requests) does.
  */
 async function emptyFetchPool(): Promise<void> {
-	const slots = globalThis as unknown as Record<symbol, { constructor: new () => unknown; close(): Promise<void> } | undefined>;
+	const slots = globalThis as unknown as Record<
+		symbol,
+		{ constructor: new () => unknown; close(): Promise<void> } | undefined
+	>;
 	const pool = slots[FETCH_POOL];
 	if (pool === undefined) return;
 	slots[FETCH_POOL] = new pool.constructor() as typeof pool;
@@ -47,10 +52,16 @@ async function run(request: TlsClientRequest): Promise<TlsClientReply> {
 	const started = performance.now();
 	let counts: { deleted: number; failed: number };
 	if (client === 'undici') {
-		const { ok, failed } = await undiciPool({ baseUrl, webhookId: WEBHOOK.id, secret: WEBHOOK.secret }, docIds, concurrency);
+		const { ok, failed } = await undiciPool(
+			{ baseUrl, webhookId: WEBHOOK.id, secret: WEBHOOK.secret },
+			docIds,
+			concurrency,
+		);
 		counts = { deleted: ok, failed };
 	} else {
-		const { ok, failed } = await executeNode(baseUrl, docIds, concurrency, false, { reuseConnections: client === 'keepAlive' });
+		const { ok, failed } = await executeNode(baseUrl, docIds, concurrency, false, {
+			reuseConnections: client === 'keepAlive',
+		});
 		counts = { deleted: ok, failed };
 	}
 	const wallMs = performance.now() - started;
@@ -63,6 +74,10 @@ process.on('disconnect', () => process.exit(0));
 process.on('message', (request: TlsClientRequest) => {
 	run(request).then(
 		(reply) => process.send?.(reply),
-		(error: unknown) => process.send?.({ ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+		(error: unknown) =>
+			process.send?.({
+				ok: false,
+				error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+			}),
 	);
 });

@@ -66,7 +66,8 @@ async function expectThrown(row: Row): Promise<void> {
 	if (itemNamed) expect(error.context.itemIndex).toBe(Number(itemNamed[1]));
 	if (row.description !== undefined) expect(error.description).toMatch(row.description);
 	expect(typeof error.description).toBe('string');
-	if (row.error === NodeApiError) expect((error as NodeApiError).httpCode ?? null).toBe(row.httpCode);
+	if (row.error === NodeApiError)
+		expect((error as NodeApiError).httpCode ?? null).toBe(row.httpCode);
 	expect(emulator.requestCount).toBe(row.requests);
 	expect(elsewhere.requestCount).toBe(0);
 	expect(result.main).toEqual([]);
@@ -74,7 +75,9 @@ async function expectThrown(row: Row): Promise<void> {
 
 async function expectErrorItem(row: Row): Promise<void> {
 	expect(row).toBeDefined();
-	const items: Array<Record<string, unknown>> = (row.items ?? one('doc_001')).map((json, index) => ({ ...json, row: index }));
+	const items: Array<Record<string, unknown>> = (row.items ?? one('doc_001')).map(
+		(json, index) => ({ ...json, row: index }),
+	);
 	const result = await runRow({ ...row, items }, 'continueErrorOutput');
 
 	expect(result.error).toBeUndefined();
@@ -100,17 +103,25 @@ async function expectErrorItem(row: Row): Promise<void> {
 	expect(emulator.requestCount).toBe(row.requests);
 }
 
-const named = (rows: Row[], names: string[]): Row[] => names.map((name) => rows.find((row) => row.name === name) as Row);
+const named = (rows: Row[], names: string[]): Row[] =>
+	names.map((name) => rows.find((row) => row.name === name) as Row);
 
 describe('bad input (engine + emulator)', () => {
 	test('the tables have at least 30 kinds of bad input and answer', () => {
 		expect(inputRows.length + answerRows.length).toBeGreaterThanOrEqual(30);
-		expect(new Set([...inputRows, ...answerRows].map((row) => row.name)).size).toBe(inputRows.length + answerRows.length);
+		expect(new Set([...inputRows, ...answerRows].map((row) => row.name)).size).toBe(
+			inputRows.length + answerRows.length,
+		);
 	});
 
 	test.each(inputRows)('$name', expectThrown);
 
-	const continued = named(inputRows, ['docId: an object', 'webhook ID: ".."', 'secret with CR LF (header injection)', 'base URL: credentials in the URL']);
+	const continued = named(inputRows, [
+		'docId: an object',
+		'webhook ID: ".."',
+		'secret with CR LF (header injection)',
+		'base URL: credentials in the URL',
+	]);
 	test.each(continued)('continueErrorOutput: $name', expectErrorItem);
 });
 

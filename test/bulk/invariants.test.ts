@@ -42,7 +42,12 @@ interface Planned {
 const BAD_VALUES: unknown[] = ['', '   ', null, { id: 'doc_0001' }, ['doc_0002'], true];
 
 /** 1,000 items: unique documents, duplicated ones, unknown ones and bad input, shuffled. */
-function planItems(): { items: Planned[]; existing: string[]; untouched: string[]; duplicates: string[] } {
+function planItems(): {
+	items: Planned[];
+	existing: string[];
+	untouched: string[];
+	duplicates: string[];
+} {
 	const random = mulberry32(20261129);
 	const planned: Planned[] = [];
 	const byField = (docId: unknown, n: number): Record<string, unknown> =>
@@ -53,12 +58,17 @@ function planItems(): { items: Planned[]; existing: string[]; untouched: string[
 	for (let n = 1; n <= 15; n++) {
 		const docId = id('dup', n);
 		duplicates.push(docId);
-		for (let copy = 0; copy < (n === 15 ? 2 : 3); copy++) planned.push({ kind: 'duplicate', docId, json: byField(docId, n) });
+		for (let copy = 0; copy < (n === 15 ? 2 : 3); copy++)
+			planned.push({ kind: 'duplicate', docId, json: byField(docId, n) });
 	}
-	for (let n = 1; n <= 10; n++) planned.push({ kind: 'unknown', docId: id('missing', n), json: byField(id('missing', n), n) });
-	BAD_VALUES.forEach((value, n) => planned.push({ kind: 'bad', docId: null, json: { docId: value, row: n } }));
+	for (let n = 1; n <= 10; n++)
+		planned.push({ kind: 'unknown', docId: id('missing', n), json: byField(id('missing', n), n) });
+	BAD_VALUES.forEach((value, n) =>
+		planned.push({ kind: 'bad', docId: null, json: { docId: value, row: n } }),
+	);
 	const unique = ITEM_COUNT - planned.length;
-	for (let n = 1; n <= unique; n++) planned.push({ kind: 'unique', docId: id('doc', n), json: byField(id('doc', n), n) });
+	for (let n = 1; n <= unique; n++)
+		planned.push({ kind: 'unique', docId: id('doc', n), json: byField(id('doc', n), n) });
 
 	for (let i = planned.length - 1; i > 0; i--) {
 		const j = Math.floor(random() * (i + 1));
@@ -89,12 +99,22 @@ function faultOf(request: RecordedRequest): string | undefined {
 
 /** Answers after which the request may have been carried out although no answer said so. */
 function maybeCarriedOut(request: RecordedRequest): boolean {
-	return request.status === 'dropped' || request.status === 'hung' || request.status === 'lost' || request.status === 502;
+	return (
+		request.status === 'dropped' ||
+		request.status === 'hung' ||
+		request.status === 'lost' ||
+		request.status === 502
+	);
 }
 
 /** Answers that end the delete of a document: nothing may be sent for it afterwards. */
 function isFinal(request: RecordedRequest): boolean {
-	return request.status === 200 || request.status === 400 || request.status === 401 || request.status === 404;
+	return (
+		request.status === 200 ||
+		request.status === 400 ||
+		request.status === 401 ||
+		request.status === 404
+	);
 }
 
 function pairedIndex(item: INodeExecutionData): number {
@@ -108,7 +128,9 @@ function pairedIndex(item: INodeExecutionData): number {
 describe('1,000 deletes under mixed faults (engine + emulator)', () => {
 	const plan = planItems();
 	const emulator = new OneFlowEmulator({
-		webhooks: [{ id: WEBHOOK_ID, secret: SECRET, documents: [...plan.existing, ...plan.untouched] }],
+		webhooks: [
+			{ id: WEBHOOK_ID, secret: SECRET, documents: [...plan.existing, ...plan.untouched] },
+		],
 	});
 	const unhandled: unknown[] = [];
 	const onUnhandled = (reason: unknown) => unhandled.push(reason);
@@ -136,7 +158,12 @@ describe('1,000 deletes under mixed faults (engine + emulator)', () => {
 				// Rate limiting, scripted so that it happens however fast this machine is.
 				const retryAfter = RATE_LIMITED.get(docId);
 				if (retryAfter !== undefined && attempt === 1) {
-					return { kind: 'status', status: 429, body: { error: 'Too many requests' }, headers: { 'Retry-After': retryAfter } };
+					return {
+						kind: 'status',
+						status: 429,
+						body: { error: 'Too many requests' },
+						headers: { 'Retry-After': retryAfter },
+					};
 				}
 				return undefined;
 			},
@@ -146,16 +173,26 @@ describe('1,000 deletes under mixed faults (engine + emulator)', () => {
 		// is handled afterwards (so Jest does not count it).
 		realProcess.on('unhandledRejection', onUnhandled);
 		const canary = Promise.reject(new Error('canary'));
-		for (let i = 0; i < 50 && unhandled.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+		for (let i = 0; i < 50 && unhandled.length === 0; i++)
+			await new Promise((resolve) => setTimeout(resolve, 5));
 		canary.catch(() => undefined);
 		expect(unhandled).toEqual([expect.objectContaining({ message: 'canary' })]);
 		unhandled.length = 0;
 
-		result = await runOneFlow(emulator, plan.items.map((item) => item.json), {
-			parameters: { docId: '={{ $json.docId ?? $json.documentId }}' },
-			options: { concurrency: CONCURRENCY, maxRetries: MAX_RETRIES, timeout: 1000, treatNotFoundAsDeleted: false },
-			onError: 'continueErrorOutput',
-		});
+		result = await runOneFlow(
+			emulator,
+			plan.items.map((item) => item.json),
+			{
+				parameters: { docId: '={{ $json.docId ?? $json.documentId }}' },
+				options: {
+					concurrency: CONCURRENCY,
+					maxRetries: MAX_RETRIES,
+					timeout: 1000,
+					treatNotFoundAsDeleted: false,
+				},
+				onError: 'continueErrorOutput',
+			},
+		);
 		// Let anything the node left behind settle before the listener is removed.
 		await new Promise((resolve) => setTimeout(resolve, 200));
 		realProcess.off('unhandledRejection', onUnhandled);
@@ -175,7 +212,8 @@ describe('1,000 deletes under mixed faults (engine + emulator)', () => {
 	const outcomeOf = (): Map<number, { output: 'main' | 'error'; item: INodeExecutionData }> => {
 		const outcomes = new Map<number, { output: 'main' | 'error'; item: INodeExecutionData }>();
 		for (const item of result.main) outcomes.set(pairedIndex(item), { output: 'main', item });
-		for (const item of result.errorOutput) outcomes.set(pairedIndex(item), { output: 'error', item });
+		for (const item of result.errorOutput)
+			outcomes.set(pairedIndex(item), { output: 'error', item });
 		return outcomes;
 	};
 
@@ -188,7 +226,9 @@ describe('1,000 deletes under mixed faults (engine + emulator)', () => {
 	test('exactly one output item per input item, across both outputs, each in input order', () => {
 		const indexes = [...result.main, ...result.errorOutput].map(pairedIndex);
 		expect(indexes).toHaveLength(ITEM_COUNT);
-		expect([...indexes].sort((a, b) => a - b)).toEqual(Array.from({ length: ITEM_COUNT }, (_, i) => i));
+		expect([...indexes].sort((a, b) => a - b)).toEqual(
+			Array.from({ length: ITEM_COUNT }, (_, i) => i),
+		);
 		const ascending = (list: number[]) => list.every((value, i) => i === 0 || list[i - 1] < value);
 		expect(ascending(result.main.map(pairedIndex))).toBe(true);
 		expect(ascending(result.errorOutput.map(pairedIndex))).toBe(true);
@@ -198,7 +238,11 @@ describe('1,000 deletes under mixed faults (engine + emulator)', () => {
 		for (const [index, { output, item }] of outcomeOf()) {
 			const planned = plan.items[index];
 			if (output === 'main') {
-				expect(item.json).toMatchObject({ success: true, deleted: true, documentId: planned.docId });
+				expect(item.json).toMatchObject({
+					success: true,
+					deleted: true,
+					documentId: planned.docId,
+				});
 			} else {
 				expect(item.json).toMatchObject({
 					error: expect.any(String),
@@ -220,7 +264,9 @@ describe('1,000 deletes under mixed faults (engine + emulator)', () => {
 		});
 		// The only requests without a document ID are the node's webhook check (once per run,
 		// retried like a delete, before reading a 404 after a lost answer): they delete nothing.
-		const empty = emulator.requests.filter((request) => typeof request.docId !== 'string' || request.docId.trim() === '');
+		const empty = emulator.requests.filter(
+			(request) => typeof request.docId !== 'string' || request.docId.trim() === '',
+		);
 		expect(empty.length).toBeLessThanOrEqual(1 + MAX_RETRIES);
 		for (const request of empty) expect(request).toMatchObject({ docId: '', deleted: false });
 		if (empty.length > 0) expect(empty.filter((request) => request.status === 400)).toHaveLength(1);
@@ -254,8 +300,12 @@ describe('1,000 deletes under mixed faults (engine + emulator)', () => {
 			expect(count).toBeLessThanOrEqual(1);
 			if (outcome?.output === 'error') {
 				// Still there, unless an attempt whose answer was lost removed it.
-				const lost = (byDocId.get(planned.docId) ?? []).some((request) => request.deleted && request.status === 'lost');
-				expect(emulator.hasDocument(WEBHOOK_ID, planned.docId)).toBe(planned.kind !== 'unknown' && !lost);
+				const lost = (byDocId.get(planned.docId) ?? []).some(
+					(request) => request.deleted && request.status === 'lost',
+				);
+				expect(emulator.hasDocument(WEBHOOK_ID, planned.docId)).toBe(
+					planned.kind !== 'unknown' && !lost,
+				);
 				expect(count).toBe(lost ? 1 : 0);
 			}
 		});
@@ -287,13 +337,19 @@ describe('1,000 deletes under mixed faults (engine + emulator)', () => {
 				return;
 			}
 			expect(later.filter((request) => request.status === 404)).toHaveLength(1);
-			expect(outcomes.get(index)?.item.json).toMatchObject({ success: true, deleted: true, confirmedByRetry: true });
+			expect(outcomes.get(index)?.item.json).toMatchObject({
+				success: true,
+				deleted: true,
+				confirmedByRetry: true,
+			});
 		});
 		expect(checked).toBeGreaterThan(0);
 		// And confirmedByRetry is only ever claimed after an attempt that may have been carried out.
 		for (const [index, { item }] of outcomes) {
 			if (item.json.confirmedByRetry !== true) continue;
-			expect((byDocId.get(plan.items[index].docId as string) ?? []).some(maybeCarriedOut)).toBe(true);
+			expect((byDocId.get(plan.items[index].docId as string) ?? []).some(maybeCarriedOut)).toBe(
+				true,
+			);
 		}
 	});
 
@@ -324,7 +380,11 @@ describe('1,000 deletes under mixed faults (engine + emulator)', () => {
 				const outcome = outcomes.get(index);
 				expect(outcome?.output).toBe('main');
 				expect(outcome?.item.pairedItem).toEqual({ item: index });
-				expect(outcome?.item.json).toMatchObject({ success: true, deleted: true, documentId: docId });
+				expect(outcome?.item.json).toMatchObject({
+					success: true,
+					deleted: true,
+					documentId: docId,
+				});
 			}
 		}
 	});
@@ -346,7 +406,15 @@ describe('1,000 deletes under mixed faults (engine + emulator)', () => {
 			const kind = faultOf(request);
 			if (kind !== undefined) faults[kind] = (faults[kind] ?? 0) + 1;
 		}
-		for (const kind of ['rateLimited429', 'http500', 'http502', 'http503', 'dropped', 'lostResponse', 'nonJson']) {
+		for (const kind of [
+			'rateLimited429',
+			'http500',
+			'http502',
+			'http503',
+			'dropped',
+			'lostResponse',
+			'nonJson',
+		]) {
 			expect({ kind, injected: (faults[kind] ?? 0) > 0 }).toEqual({ kind, injected: true });
 		}
 		const answered = new Set([...result.main, ...result.errorOutput].map(pairedIndex));
@@ -354,7 +422,9 @@ describe('1,000 deletes under mixed faults (engine + emulator)', () => {
 		const deleted = result.main.length;
 		const confirmed = result.main.filter((item) => item.json.confirmedByRetry === true).length;
 		const total = Object.values(faults).reduce((sum, count) => sum + count, 0);
-		const unknownDeleted = result.main.filter((item) => plan.items[pairedIndex(item)].kind === 'unknown').length;
+		const unknownDeleted = result.main.filter(
+			(item) => plan.items[pairedIndex(item)].kind === 'unknown',
+		).length;
 		const existingFailed = result.errorOutput.filter((item) => {
 			const { kind } = plan.items[pairedIndex(item)];
 			return kind === 'unique' || kind === 'duplicate';

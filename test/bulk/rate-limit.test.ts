@@ -12,9 +12,17 @@ function docIdsOf(run: number, count: number): string[] {
 	return Array.from({ length: count }, (_, index) => `doc_r${run}_${index}`);
 }
 
-async function deleteAll(emulator: OneFlowEmulator, run: number, count: number, options: Record<string, unknown> = {}) {
+async function deleteAll(
+	emulator: OneFlowEmulator,
+	run: number,
+	count: number,
+	options: Record<string, unknown> = {},
+) {
 	const items = docIdsOf(run, count).map((docId) => ({ docId }));
-	return await runOneFlow(emulator, items, { options: { concurrency: 10, ...options }, onError: 'continueErrorOutput' });
+	return await runOneFlow(emulator, items, {
+		options: { concurrency: 10, ...options },
+		onError: 'continueErrorOutput',
+	});
 }
 
 /** Most requests the emulator received within any one second. */
@@ -38,7 +46,9 @@ describe('sharing a rate limit', () => {
 			faults: { rateLimitPerSecond: 100, latencyMs: 20 },
 		});
 
-		const results = await Promise.all(Array.from({ length: runs }, async (_, run) => await deleteAll(emulator, run, perRun)));
+		const results = await Promise.all(
+			Array.from({ length: runs }, async (_, run) => await deleteAll(emulator, run, perRun)),
+		);
 
 		for (const result of results) {
 			expect(result.errorOutput).toEqual([]);
@@ -47,14 +57,18 @@ describe('sharing a rate limit', () => {
 		expect(documents.filter((docId) => emulator.deleteCount(docId) !== 1)).toEqual([]);
 		const limited = emulator.requests.filter((request) => request.status === 429).length;
 		const share = limited / emulator.requests.length;
-		console.log(`shared limit: ${emulator.requests.length} requests, ${limited} answered 429 (${(share * 100).toFixed(1)} %)`);
+		console.log(
+			`shared limit: ${emulator.requests.length} requests, ${limited} answered 429 (${(share * 100).toFixed(1)} %)`,
+		);
 		// Unpaced, these runs had about 40 % of their requests refused.
 		expect(share).toBeLessThan(0.25);
 	});
 
 	test('Max Requests per Second caps one execution', async () => {
 		const documents = docIdsOf(0, 120);
-		const emulator = await startEmulator({ webhooks: [{ id: WEBHOOK_ID, secret: SECRET, documents }] });
+		const emulator = await startEmulator({
+			webhooks: [{ id: WEBHOOK_ID, secret: SECRET, documents }],
+		});
 
 		const result = await deleteAll(emulator, 0, 120, { maxRequestsPerSecond: 40 });
 
@@ -66,7 +80,10 @@ describe('sharing a rate limit', () => {
 
 	test('without a 429 nothing is paced', async () => {
 		const documents = docIdsOf(0, 200);
-		const emulator = await startEmulator({ webhooks: [{ id: WEBHOOK_ID, secret: SECRET, documents }], faults: { latencyMs: 50 } });
+		const emulator = await startEmulator({
+			webhooks: [{ id: WEBHOOK_ID, secret: SECRET, documents }],
+			faults: { latencyMs: 50 },
+		});
 
 		const result = await deleteAll(emulator, 0, 200, { concurrency: 20 });
 

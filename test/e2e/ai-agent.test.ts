@@ -23,7 +23,9 @@ async function agentCase(id: string, docId: string): Promise<string> {
 	const offered = (sent[0]?.body.tools ?? []).find((tool) => /1Flow/i.test(tool.function.name));
 	// The 1Flow tool was offered to the model, taking docId ($fromAI).
 	expect(offered?.function.parameters.properties?.docId).toBeDefined();
-	const toolMessages = sent.flatMap((request) => (request.body.messages ?? []).filter((message) => message.role === 'tool'));
+	const toolMessages = sent.flatMap((request) =>
+		(request.body.messages ?? []).filter((message) => message.role === 'tool'),
+	);
 	// The tool result went back to the model, and nothing sent to the model holds the secret.
 	expect(toolMessages.length).toBeGreaterThan(0);
 	expect(JSON.stringify(sent)).not.toContain(topic().setup.secret);

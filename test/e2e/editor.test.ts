@@ -48,24 +48,43 @@ test('nodes panel: "1Flow" finds the node; Delete shows its notice, Document ID 
 		await editor.searchNodes('1Flow');
 		// n8n lists a node and its trigger as one entry, and describes it with the trigger's description.
 		const described = /Starts the workflow when 1Flow has processed a document/;
-		expect(await editor.textMatching(editor.creatorItem('1Flow').first(), described)).toMatch(described);
+		expect(await editor.textMatching(editor.creatorItem('1Flow').first(), described)).toMatch(
+			described,
+		);
 		await editor.creatorItem('1Flow').first().click();
 		const actions = await editor.nodeCreator.getByTestId('item-iterator-item').allInnerTexts();
-		expect(actions).toEqual(expect.arrayContaining(['Upload a document', 'Get a document', 'Delete a document']));
+		expect(actions).toEqual(
+			expect.arrayContaining(['Upload a document', 'Get a document', 'Delete a document']),
+		);
 		// The trigger's events (Document Ready, Any Event) are the entry's triggers.
-		expect(await editor.textMatching(editor.nodeCreator, /Triggers \(2\)/)).toMatch(/Triggers \(2\)/);
+		expect(await editor.textMatching(editor.nodeCreator, /Triggers \(2\)/)).toMatch(
+			/Triggers \(2\)/,
+		);
 	});
 	await editor.step('delete-node', async () => {
 		await editor.creatorItem('Delete a document').click();
 		const { ndv } = editor;
-		await expect(ndv.getByText('Deleting is permanent: 1Flow removes the document').isVisible()).resolves.toBe(true);
-		const docId = ndv.getByTestId('parameter-input-docId').getByTestId('inline-expression-editor-input');
-		expect(await docId.innerText()).toBe('{{ $json.docId ?? $json.documentId ?? $json.body?.documentId }}');
+		await expect(
+			ndv.getByText('Deleting is permanent: 1Flow removes the document').isVisible(),
+		).resolves.toBe(true);
+		const docId = ndv
+			.getByTestId('parameter-input-docId')
+			.getByTestId('inline-expression-editor-input');
+		expect(await docId.innerText()).toBe(
+			'{{ $json.docId ?? $json.documentId ?? $json.body?.documentId }}',
+		);
 		// The node's documentation link is the package's npm page.
 		expect(await ndv.getByRole('link', { name: 'Docs' }).getAttribute('href')).toContain(NPM_PAGE);
 	});
 	await editor.step('delete-options', async () => {
-		expect(await editor.openOptionList()).toEqual(expect.arrayContaining(['Concurrency', 'Max Retries', 'Timeout (Milliseconds)', 'Treat Not Found as Deleted']));
+		expect(await editor.openOptionList()).toEqual(
+			expect.arrayContaining([
+				'Concurrency',
+				'Max Retries',
+				'Timeout (Milliseconds)',
+				'Treat Not Found as Deleted',
+			]),
+		);
 	});
 });
 
@@ -77,16 +96,24 @@ test('credential: created from the node, its Test says what is wrong under "More
 		await editor.ndv.getByTestId('node-credentials-select').click();
 		await editor.byTestId('node-credentials-select-item-new').click();
 		await modal.waitFor();
-		expect(await modal.getByRole('link', { name: 'docs' }).getAttribute('href')).toContain(NPM_PAGE);
+		expect(await modal.getByRole('link', { name: 'docs' }).getAttribute('href')).toContain(
+			NPM_PAGE,
+		);
 		// Kept on purpose (README, Credentials): admins can restrict where HTTP Request nodes may send the secret.
 		await modal.getByTestId('parameter-input-allowedHttpRequestDomains').waitFor();
 	});
 	const baseUrl = `http://127.0.0.1:${setup.emulatorPort}`;
 	await editor.step('credential-wrong-secret', async () => {
-		await editor.fillCredential({ baseUrl, webhookId: setup.webhookId, webhookSecret: setup.wrongSecret });
+		await editor.fillCredential({
+			baseUrl,
+			webhookId: setup.webhookId,
+			webhookSecret: setup.wrongSecret,
+		});
 		const banner = await editor.saveAndReadTest('Webhook secret rejected');
 		expect(banner).toContain('Couldn’t connect with these settings');
-		expect(banner).toContain('Webhook secret rejected: check Webhook Secret (leave it empty if the webhook has none)');
+		expect(banner).toContain(
+			'Webhook secret rejected: check Webhook Secret (leave it empty if the webhook has none)',
+		);
 	});
 	await editor.step('credential-wrong-webhook-id', async () => {
 		await editor.fillCredential({ webhookId: 'wh_unknown', webhookSecret: setup.secret });
@@ -100,7 +127,9 @@ test('credential: created from the node, its Test says what is wrong under "More
 		await modal.getByTestId('credential-save-button').click();
 		await modal.waitFor({ state: 'hidden' });
 		await editor.ndv.getByTestId('credential-edit-button').click();
-		expect(await editor.readTest('Connection tested successfully')).toContain('Connection tested successfully');
+		expect(await editor.readTest('Connection tested successfully')).toContain(
+			'Connection tested successfully',
+		);
 	});
 	await modal.getByRole('button', { name: 'Close this dialog' }).click();
 	// The test deletes nothing: every request it sent carried an empty docId.
@@ -124,12 +153,28 @@ function pinnedWorkflow() {
 	return {
 		name: 'Editor test: pinned items',
 		nodes: [
-			{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			// Runs first (v1 order: top to bottom).
 			deleteNode('Delete documents', 0, { onError: 'continueErrorOutput' }),
 			deleteNode('Stop on bad input', 240, {}),
 		],
-		connections: { Start: { main: [['Delete documents', 'Stop on bad input'].map((node) => ({ node, type: 'main', index: 0 }))] } },
+		connections: {
+			Start: {
+				main: [
+					['Delete documents', 'Stop on bad input'].map((node) => ({
+						node,
+						type: 'main',
+						index: 0,
+					})),
+				],
+			},
+		},
 		pinData: {
 			Start: [
 				{ json: { row: 1, customer: 'Acme', docId: 'doc_e1' } },
@@ -157,19 +202,28 @@ test('pinned items: success and error outputs keep the user’s columns; a stop 
 		const branches = /Success Branch \(1 item\)\s+Error Branch \(2 items\)/;
 		expect(await editor.textMatching(output.getByTestId('branches'), branches)).toMatch(branches);
 		const deleted = /true\s+true\s+doc_e1\s+Document deleted/;
-		expect(await editor.textMatching(output.getByTestId('ndv-data-container'), deleted)).toMatch(deleted);
+		expect(await editor.textMatching(output.getByTestId('ndv-data-container'), deleted)).toMatch(
+			deleted,
+		);
 	});
 	await editor.step('error-output', async () => {
 		await output.getByTestId('tab-1').click();
-		const table = await editor.textMatching(output.getByTestId('ndv-data-container'), /Globex[\s\S]*Initech/);
-		expect(table).toMatch(/2\s+Globex\s+doc_missing\s+Document "doc_missing" was not found in 1Flow, or the webhook ID is wrong/);
+		const table = await editor.textMatching(
+			output.getByTestId('ndv-data-container'),
+			/Globex[\s\S]*Initech/,
+		);
+		expect(table).toMatch(
+			/2\s+Globex\s+doc_missing\s+Document "doc_missing" was not found in 1Flow, or the webhook ID is wrong/,
+		);
 		expect(table).toMatch(/3\s+Initech\s+\S+\s+No document ID/);
 		expect(table).toContain('httpCode:404');
 	});
 	await editor.step('stopped-on-item', async () => {
 		await editor.closeNode();
 		await editor.openNode('Stop on bad input');
-		expect(await editor.textMatching(output.getByTestId('node-error-message'), /No document ID/)).toBe('No document ID [item 2]');
+		expect(
+			await editor.textMatching(output.getByTestId('node-error-message'), /No document ID/),
+		).toBe('No document ID [item 2]');
 		await output.getByText('Other info').click();
 		// n8n's own error details count items from 0 too.
 		expect(await editor.textMatching(output, /Item Index\s+2/)).toMatch(/Item Index\s+2/);
@@ -185,8 +239,12 @@ test('AI agent: the 1Flow tool’s Document ID is defined by the model as soon a
 		await editor.byTestId('node-creator-search-bar').fill('1Flow');
 		await editor.creatorItem('1Flow Tool').click();
 		const docId = editor.ndv.getByTestId('fromAI-override-field');
-		expect(await editor.textMatching(docId, /Defined automatically by the model/)).toContain('Defined automatically by the model');
-		expect(await editor.ndv.locator('textarea').first().inputValue()).toBe('ID of the 1Flow document to delete, exactly as the user gave it');
+		expect(await editor.textMatching(docId, /Defined automatically by the model/)).toContain(
+			'Defined automatically by the model',
+		);
+		expect(await editor.ndv.locator('textarea').first().inputValue()).toBe(
+			'ID of the 1Flow document to delete, exactly as the user gave it',
+		);
 	});
 });
 

@@ -23,11 +23,18 @@ test(bulkName, async () => {
 		// README, Compatibility: n8n 1.x routes only {error}/{error, message} items to the error
 		// output, so the failure items (which also carry details) stay on the success output.
 		const failuresOnSuccess = deleted.filter((item) => typeof item.json.error === 'string');
-		expect(failuresOnSuccess.map((item) => [(item.json.details as { docId: string }).docId, (item.json.details as { httpCode: number }).httpCode])).toEqual([
+		expect(
+			failuresOnSuccess.map((item) => [
+				(item.json.details as { docId: string }).docId,
+				(item.json.details as { httpCode: number }).httpCode,
+			]),
+		).toEqual([
 			['doc_missing_b', 404],
 			['doc_bad_request', 400],
 		]);
-		expect(deleted.filter((item) => item.json.deleted === true).map((item) => item.json.documentId)).toEqual(['doc_b1', 'doc_b2']);
+		expect(
+			deleted.filter((item) => item.json.deleted === true).map((item) => item.json.documentId),
+		).toEqual(['doc_b1', 'doc_b2']);
 		expect(nodeOutput(run, 'Failure report')).toHaveLength(0);
 		return;
 	}
@@ -36,13 +43,22 @@ test(bulkName, async () => {
 	const report = nodeOutput(run, 'Failure report');
 	expect(report).toHaveLength(1);
 	expect(report[0].json.failedCount).toBe(2);
-	const failures = report[0].json.failures as Array<{ docId: string; httpCode: number; error: unknown }>;
+	const failures = report[0].json.failures as Array<{
+		docId: string;
+		httpCode: number;
+		error: unknown;
+	}>;
 	expect(failures.map((failure) => [failure.docId, failure.httpCode])).toEqual([
 		['doc_missing_b', 404],
 		['doc_bad_request', 400],
 	]);
-	expect(failures.every((failure) => typeof failure.error === 'string' && failure.error.length > 0)).toBe(true);
-	expect(emulator.hasDocument(setup.webhookId, 'doc_b1') || emulator.hasDocument(setup.webhookId, 'doc_b2')).toBe(false);
+	expect(
+		failures.every((failure) => typeof failure.error === 'string' && failure.error.length > 0),
+	).toBe(true);
+	expect(
+		emulator.hasDocument(setup.webhookId, 'doc_b1') ||
+			emulator.hasDocument(setup.webhookId, 'doc_b2'),
+	).toBe(false);
 	// 400 is not retried.
 	expect(topic().requestsFor('doc_bad_request')).toHaveLength(1);
 });
@@ -50,7 +66,9 @@ test(bulkName, async () => {
 test('example delete-after-processing: the document.ready callback deletes documentId (replayed)', async () => {
 	const { code, run } = await topic().execute(IDS.callback);
 	expect(code).toBe(0);
-	expect(nodeOutput(run, 'Delete document').map((item) => [item.json.documentId, item.json.deleted])).toEqual([['doc_a1', true]]);
+	expect(
+		nodeOutput(run, 'Delete document').map((item) => [item.json.documentId, item.json.deleted]),
+	).toEqual([['doc_a1', true]]);
 	expect(topic().emulator.deleteCount('doc_a1')).toBe(1);
 });
 

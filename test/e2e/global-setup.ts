@@ -28,8 +28,18 @@ export default async function globalSetup(): Promise<void> {
 	const wrongSecret = `e2e-wrong-${randomBytes(12).toString('hex')}`;
 	const signingSecret = `e2e-signing-${randomBytes(12).toString('hex')}`;
 	const baseUrl = `http://127.0.0.1:${emulatorPort}`;
-	const credOk: Credential = { id: IDS.credOk, name: '1Flow e2e', type: 'oneFlowApi', data: { baseUrl, webhookId, webhookSecret: secret } };
-	const credBad: Credential = { id: IDS.credBad, name: '1Flow e2e (wrong secret)', type: 'oneFlowApi', data: { baseUrl, webhookId, webhookSecret: wrongSecret } };
+	const credOk: Credential = {
+		id: IDS.credOk,
+		name: '1Flow e2e',
+		type: 'oneFlowApi',
+		data: { baseUrl, webhookId, webhookSecret: secret },
+	};
+	const credBad: Credential = {
+		id: IDS.credBad,
+		name: '1Flow e2e (wrong secret)',
+		type: 'oneFlowApi',
+		data: { baseUrl, webhookId, webhookSecret: wrongSecret },
+	};
 	const openAi: Credential = {
 		id: IDS.credOpenAi,
 		name: 'OpenAI (e2e fake)',
@@ -37,11 +47,27 @@ export default async function globalSetup(): Promise<void> {
 		data: { apiKey: 'sk-e2e-not-a-key', url: `http://127.0.0.1:${openAiPort}/v1` },
 	};
 
-	const signing: Credential = { id: IDS.credSigning, name: '1Flow callback signing (e2e)', type: 'oneFlowCallbackApi', data: { signingSecret } };
+	const signing: Credential = {
+		id: IDS.credSigning,
+		name: '1Flow callback signing (e2e)',
+		type: 'oneFlowCallbackApi',
+		data: { signingSecret },
+	};
 
 	const template = await N8nInstance.open(major, templateFolder);
 	await template.import('credentials', [credOk, credBad, openAi, signing]);
 	await template.import('workflow', suiteWorkflows(credOk, credBad, openAi, signing));
 	rmSync(join(templateFolder, 'e2e-input'), { recursive: true, force: true });
-	writeSuiteSetup({ major, workDir, templateFolder, emulatorPort, openAiPort, webhookId, secret, wrongSecret, signingSecret, outputs: template.outputs });
+	writeSuiteSetup({
+		major,
+		workDir,
+		templateFolder,
+		emulatorPort,
+		openAiPort,
+		webhookId,
+		secret,
+		wrongSecret,
+		signingSecret,
+		outputs: template.outputs,
+	});
 }

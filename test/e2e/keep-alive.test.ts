@@ -21,7 +21,9 @@ test('deletes every document once over at most two connections per request in fl
 	expect(code).toBe(0);
 	expect(DOCUMENTS.map((docId) => emulator.deleteCount(docId))).toEqual(DOCUMENTS.map(() => 1));
 	expect(emulator.requests).toHaveLength(DOCUMENTS.length + 1);
-	expect(emulator.requests.every((request) => request.hadAuthorization && request.authorized)).toBe(true);
+	expect(emulator.requests.every((request) => request.hadAuthorization && request.authorized)).toBe(
+		true,
+	);
 	// n8n's helper would have opened 31 connections, one per request.
 	expect(emulator.connectionCount).toBeGreaterThanOrEqual(1);
 	expect(emulator.connectionCount).toBeLessThanOrEqual(2 * CONCURRENCY);
@@ -30,12 +32,15 @@ test('deletes every document once over at most two connections per request in fl
 	const deleted = onSuccess.filter((item) => item.json.deleted === true);
 	expect(deleted.map((item) => item.json.documentId)).toEqual(DOCUMENTS);
 	// The unknown document, the 16th item: on the error output (n8n 1.x keeps it on the success output, see README).
-	const failed = major === 1 ? onSuccess.filter((item) => 'error' in item.json) : nodeOutput(run, NODE, 1);
+	const failed =
+		major === 1 ? onSuccess.filter((item) => 'error' in item.json) : nodeOutput(run, NODE, 1);
 	expect(failed).toHaveLength(1);
 	expect(failed[0].pairedItem).toEqual({ item: 15 });
 	expect(failed[0].json).toMatchObject({ details: { docId: 'doc_ka_missing', httpCode: 404 } });
 	// What the node sent on reached the nodes after it.
-	expect(nodeOutput(run, 'Deleted')).toHaveLength(major === 1 ? DOCUMENTS.length + 1 : DOCUMENTS.length);
+	expect(nodeOutput(run, 'Deleted')).toHaveLength(
+		major === 1 ? DOCUMENTS.length + 1 : DOCUMENTS.length,
+	);
 	expect(JSON.stringify(run)).not.toContain(setup.secret);
 });
 

@@ -20,7 +20,12 @@ const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex
 
 /** The attachment the example's first node carries, as bytes. */
 function exampleAttachment(): Buffer {
-	const json = JSON.parse(String(node(readExample('upload-attachment-wait-delete.json'), 'Sample e-mail attachment').parameters.jsonOutput)) as { attachment: string };
+	const json = JSON.parse(
+		String(
+			node(readExample('upload-attachment-wait-delete.json'), 'Sample e-mail attachment').parameters
+				.jsonOutput,
+		),
+	) as { attachment: string };
 	return Buffer.from(json.attachment, 'base64');
 }
 
@@ -33,7 +38,15 @@ async function runExample(env?: NodeJS.ProcessEnv): Promise<{ file: IBinaryData;
 	const file = nodeOutput(run, 'Attachment to file')[0].binary?.attachment_0 as IBinaryData;
 	const attachment = exampleAttachment();
 	const uploads = emulator.uploads.slice(uploadsBefore);
-	expect(uploads.map((upload) => [upload.file.form, upload.file.fileName, upload.file.contentType, upload.file.size, upload.file.sha256])).toEqual([
+	expect(
+		uploads.map((upload) => [
+			upload.file.form,
+			upload.file.fileName,
+			upload.file.contentType,
+			upload.file.size,
+			upload.file.sha256,
+		]),
+	).toEqual([
 		['multipart', 'invoice-INV-0001.pdf', 'application/pdf', attachment.length, sha256(attachment)],
 	]);
 	const { documentId } = uploads[0];
@@ -51,9 +64,16 @@ async function runExample(env?: NodeJS.ProcessEnv): Promise<{ file: IBinaryData;
 			'Line items': 3,
 		},
 	]);
-	expect(nodeOutput(run, 'Delete from 1Flow').map((item) => [item.json.documentId, item.json.deleted])).toEqual([[documentId, true]]);
-	expect([emulator.deleteCount(documentId), emulator.hasDocument(setup.webhookId, documentId)]).toEqual([1, false]);
-	const endpoints = emulator.requests.filter((request) => request.createdDocumentId === documentId || request.docId === documentId).map((request) => request.path.split('/').pop());
+	expect(
+		nodeOutput(run, 'Delete from 1Flow').map((item) => [item.json.documentId, item.json.deleted]),
+	).toEqual([[documentId, true]]);
+	expect([
+		emulator.deleteCount(documentId),
+		emulator.hasDocument(setup.webhookId, documentId),
+	]).toEqual([1, false]);
+	const endpoints = emulator.requests
+		.filter((request) => request.createdDocumentId === documentId || request.docId === documentId)
+		.map((request) => request.path.split('/').pop());
 	expect(endpoints[0]).toBe('upload');
 	expect(endpoints.slice(1, -1).every((endpoint) => endpoint === 'get')).toBe(true);
 	expect(endpoints.at(-1)).toBe('delete');
@@ -76,7 +96,7 @@ test(defaultModeName, async () => {
 	}
 });
 
-test('the same example with N8N_DEFAULT_BINARY_DATA_MODE=filesystem: the file is streamed from n8n\'s store', async () => {
+test("the same example with N8N_DEFAULT_BINARY_DATA_MODE=filesystem: the file is streamed from n8n's store", async () => {
 	const { file } = await runExample({ N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem' });
 	expect(file.id).toMatch(/^filesystem(-v2)?:/);
 	expect(file.data).not.toBe(exampleAttachment().toString('base64'));
@@ -89,21 +109,50 @@ test('upload by URL with waiting, then Get simplified, one item per line item an
 	expect(code).toBe(0);
 	const uploads = emulator.uploads.slice(uploadsBefore);
 	expect(uploads.map(({ file }) => [file.form, file.fileName, file.sha256])).toEqual(
-		['invoice-1.pdf', 'invoice-2.pdf'].map((name) => ['url', name, sha256(sampleFile(name) as Buffer)]),
+		['invoice-1.pdf', 'invoice-2.pdf'].map((name) => [
+			'url',
+			name,
+			sha256(sampleFile(name) as Buffer),
+		]),
 	);
 	const [first, second] = uploads.map((upload) => upload.documentId);
 	const uploaded = nodeOutput(run, 'Upload by URL');
-	expect(uploaded.map((item) => [item.json.documentId, (item.json.status as { extractionStatus: string }).extractionStatus])).toEqual([
+	expect(
+		uploaded.map((item) => [
+			item.json.documentId,
+			(item.json.status as { extractionStatus: string }).extractionStatus,
+		]),
+	).toEqual([
 		[first, 'INDEXED'],
 		[second, 'INDEXED'],
 	]);
 	expect(nodeOutput(run, 'Simplified rows').map((item) => item.json)).toEqual([
-		{ row: 1, documentId: first, status: 'INDEXED', invoiceNumber: expect.stringMatching(/^INV-/), lines: 3 },
-		{ row: 2, documentId: second, status: 'INDEXED', invoiceNumber: expect.stringMatching(/^INV-/), lines: 3 },
+		{
+			row: 1,
+			documentId: first,
+			status: 'INDEXED',
+			invoiceNumber: expect.stringMatching(/^INV-/),
+			lines: 3,
+		},
+		{
+			row: 2,
+			documentId: second,
+			status: 'INDEXED',
+			invoiceNumber: expect.stringMatching(/^INV-/),
+			lines: 3,
+		},
 	]);
-	expect(nodeOutput(run, 'Get line items').map((item) => item.pairedItem)).toEqual([0, 0, 0, 1, 1, 1].map((item) => ({ item })));
+	expect(nodeOutput(run, 'Get line items').map((item) => item.pairedItem)).toEqual(
+		[0, 0, 0, 1, 1, 1].map((item) => ({ item })),
+	);
 	// $('Links').item in the Set node after the split resolves through pairedItem to the right input.
-	expect(nodeOutput(run, 'Line rows').map((item) => [item.json.row, item.json.documentId, item.json.lineNumber])).toEqual([
+	expect(
+		nodeOutput(run, 'Line rows').map((item) => [
+			item.json.row,
+			item.json.documentId,
+			item.json.lineNumber,
+		]),
+	).toEqual([
 		[1, first, 1],
 		[1, first, 2],
 		[1, first, 3],
@@ -112,7 +161,12 @@ test('upload by URL with waiting, then Get simplified, one item per line item an
 		[2, second, 3],
 	]);
 	const raw = nodeOutput(run, 'Get raw with schema');
-	expect(raw.map((item) => [item.json.documentId, (item.json.schema as { docType?: string } | undefined)?.docType])).toEqual([
+	expect(
+		raw.map((item) => [
+			item.json.documentId,
+			(item.json.schema as { docType?: string } | undefined)?.docType,
+		]),
+	).toEqual([
 		[first, 'invoice'],
 		[second, 'invoice'],
 	]);

@@ -13,13 +13,18 @@ describe('1Flow emulator: endpoint', () => {
 	test('default setup: demo webhook with doc_001..doc_010, delete happens exactly once', async () => {
 		const emulator = await startEmulator();
 		expect(emulator.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-		for (const docId of demoDocIds(10)) expect(emulator.hasDocument(DEMO_WEBHOOK.id, docId)).toBe(true);
+		for (const docId of demoDocIds(10))
+			expect(emulator.hasDocument(DEMO_WEBHOOK.id, docId)).toBe(true);
 		expect(emulator.hasDocument(DEMO_WEBHOOK.id, 'doc_011')).toBe(false);
 
 		const first = await del(emulator, 'doc_001');
 		expect(first.status).toBe(200);
 		expect(first.headers['content-type']).toMatch(/^application\/json/);
-		expect(first.json).toEqual({ success: true, message: 'Document deleted successfully', documentId: 'doc_001' });
+		expect(first.json).toEqual({
+			success: true,
+			message: 'Document deleted successfully',
+			documentId: 'doc_001',
+		});
 		expect(emulator.hasDocument(DEMO_WEBHOOK.id, 'doc_001')).toBe(false);
 		expect(emulator.hasDocument(DEMO_WEBHOOK.id, 'doc_002')).toBe(true);
 
@@ -48,15 +53,31 @@ describe('1Flow emulator: endpoint', () => {
 		const unknownDoc = await del(emulator, 'doc_999');
 		expect([unknownDoc.status, unknownDoc.json]).toEqual([404, DOC_NOT_FOUND]);
 		// None of this deleted anything.
-		for (const docId of demoDocIds(10)) expect(emulator.hasDocument(DEMO_WEBHOOK.id, docId)).toBe(true);
+		for (const docId of demoDocIds(10))
+			expect(emulator.hasDocument(DEMO_WEBHOOK.id, docId)).toBe(true);
 	});
 
 	test('invalid bodies answer 400', async () => {
 		const emulator = await startEmulator();
-		const bodies = ['not json', '', '{}', '{"docId":5}', '{"docId":null}', '{"docId":"   "}', '{"docId":["doc_001"]}', 'null', '["doc_001"]', '"doc_001"'];
+		const bodies = [
+			'not json',
+			'',
+			'{}',
+			'{"docId":5}',
+			'{"docId":null}',
+			'{"docId":"   "}',
+			'{"docId":["doc_001"]}',
+			'null',
+			'["doc_001"]',
+			'"doc_001"',
+		];
 		for (const rawBody of bodies) {
 			const reply = await del(emulator, undefined, { rawBody });
-			expect({ rawBody, status: reply.status, json: reply.json }).toEqual({ rawBody, status: 400, json: BAD_DOC_ID });
+			expect({ rawBody, status: reply.status, json: reply.json }).toEqual({
+				rawBody,
+				status: 400,
+				json: BAD_DOC_ID,
+			});
 		}
 		expect(emulator.hasDocument(DEMO_WEBHOOK.id, 'doc_001')).toBe(true);
 	});
@@ -75,7 +96,9 @@ describe('1Flow emulator: endpoint', () => {
 		expect(emulator.hasDocument('wh_open', 'a')).toBe(false);
 		expect(emulator.hasDocument('wh_locked', 'a')).toBe(true);
 		expect((await del(emulator, 'a', { webhookId: 'wh_locked', secret: null })).status).toBe(401);
-		expect((await del(emulator, 'a', { webhookId: 'wh_locked', secret: 's3cr3t' })).status).toBe(200);
+		expect((await del(emulator, 'a', { webhookId: 'wh_locked', secret: 's3cr3t' })).status).toBe(
+			200,
+		);
 		expect(emulator.hasDocument(DEMO_WEBHOOK.id, 'doc_001')).toBe(false);
 	});
 
@@ -85,9 +108,14 @@ describe('1Flow emulator: endpoint', () => {
 		expect(get.status).toBe(405);
 		expect(get.headers.allow).toBe('POST');
 		expect(get.json).toEqual({ error: 'Method not allowed' });
-		const put = await send(deleteUrl(emulator, DEMO_WEBHOOK.id), { method: 'PUT', body: '{"docId":"doc_001"}' });
+		const put = await send(deleteUrl(emulator, DEMO_WEBHOOK.id), {
+			method: 'PUT',
+			body: '{"docId":"doc_001"}',
+		});
 		expect(put.status).toBe(405);
-		const other = await send(`${emulator.baseUrl}/api/webhook/${DEMO_WEBHOOK.id}/document/update`, { body: '{"docId":"doc_001"}' });
+		const other = await send(`${emulator.baseUrl}/api/webhook/${DEMO_WEBHOOK.id}/document/update`, {
+			body: '{"docId":"doc_001"}',
+		});
 		expect([other.status, other.json]).toEqual([404, { error: 'Not found' }]);
 		const root = await send(`${emulator.baseUrl}/`, { method: 'GET' });
 		expect(root.status).toBe(404);
@@ -102,7 +130,9 @@ describe('1Flow emulator: endpoint', () => {
 
 	test('bodies over 1 MiB answer 413, bodies up to 1 MiB are read', async () => {
 		const emulator = await startEmulator();
-		const tooBig = await del(emulator, undefined, { rawBody: `{"docId":"doc_001","pad":"${'x'.repeat(MAX_BODY_BYTES)}"}` });
+		const tooBig = await del(emulator, undefined, {
+			rawBody: `{"docId":"doc_001","pad":"${'x'.repeat(MAX_BODY_BYTES)}"}`,
+		});
 		expect(tooBig.status).toBe(413);
 		expect(emulator.hasDocument(DEMO_WEBHOOK.id, 'doc_001')).toBe(true);
 		const prefix = '{"docId":"doc_001","pad":"';
@@ -145,9 +175,20 @@ describe('1Flow emulator: record', () => {
 		await del(emulator, 'doc_002', { secret: 'a-wrong-secret-value' });
 		await del(emulator, 'doc_003', { secret: null });
 		await del(emulator, 'doc_004', { webhookId: 'wh_nope' });
-		await send(`${emulator.baseUrl}/elsewhere`, { method: 'GET', headers: { authorization: DEMO_WEBHOOK.secret } });
+		await send(`${emulator.baseUrl}/elsewhere`, {
+			method: 'GET',
+			headers: { authorization: DEMO_WEBHOOK.secret },
+		});
 
-		expect(emulator.requests.map((r) => [r.docId, r.status, r.hadAuthorization, r.authorized, r.deleted])).toEqual([
+		expect(
+			emulator.requests.map((r) => [
+				r.docId,
+				r.status,
+				r.hadAuthorization,
+				r.authorized,
+				r.deleted,
+			]),
+		).toEqual([
 			['doc_001', 200, true, true, true],
 			['doc_002', 401, true, false, false],
 			['doc_003', 401, false, false, false],
@@ -155,7 +196,11 @@ describe('1Flow emulator: record', () => {
 			[undefined, 404, true, false, false],
 		]);
 		const first = emulator.requests[0];
-		expect(first).toMatchObject({ method: 'POST', path: `/api/webhook/${DEMO_WEBHOOK.id}/document/delete`, webhookId: DEMO_WEBHOOK.id });
+		expect(first).toMatchObject({
+			method: 'POST',
+			path: `/api/webhook/${DEMO_WEBHOOK.id}/document/delete`,
+			webhookId: DEMO_WEBHOOK.id,
+		});
 		expect(first.endedAt).toBeGreaterThanOrEqual(first.startedAt);
 		const dump = JSON.stringify(emulator.requests);
 		expect(dump).not.toContain(DEMO_WEBHOOK.secret);

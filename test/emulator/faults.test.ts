@@ -15,7 +15,9 @@ describe('1Flow emulator: faults', () => {
 		expect(replies.filter((r) => r.status === 200)).toHaveLength(3);
 		expect(limited[0].json).toEqual({ error: 'Too many requests' });
 		expect(limited[0].headers['retry-after']).toBe('1');
-		expect(demoDocIds(4).filter((docId) => emulator.hasDocument(DEMO_WEBHOOK.id, docId))).toHaveLength(1);
+		expect(
+			demoDocIds(4).filter((docId) => emulator.hasDocument(DEMO_WEBHOOK.id, docId)),
+		).toHaveLength(1);
 		// Non-delete paths count against the same bucket.
 		expect((await send(`${emulator.baseUrl}/`, { method: 'GET' })).status).toBe(429);
 		await sleep(400);
@@ -31,7 +33,9 @@ describe('1Flow emulator: faults', () => {
 	});
 
 	test('rate limit: Retry-After as HTTP date', async () => {
-		const emulator = await startEmulator({ faults: { rateLimitPerSecond: 0.5, retryAfter: 'http-date' } });
+		const emulator = await startEmulator({
+			faults: { rateLimitPerSecond: 0.5, retryAfter: 'http-date' },
+		});
 		expect((await del(emulator, 'doc_001')).status).toBe(200);
 		const limited = await del(emulator, 'doc_002');
 		expect(limited.status).toBe(429);
@@ -66,7 +70,8 @@ describe('1Flow emulator: faults', () => {
 				faults: { errorRate: 0.3, nonJsonRate: 0.2, seed },
 			});
 			const statuses: number[] = [];
-			for (const docId of docs) statuses.push((await del(emulator, docId, { webhookId: 'wh', secret: null })).status);
+			for (const docId of docs)
+				statuses.push((await del(emulator, docId, { webhookId: 'wh', secret: null })).status);
 			return statuses;
 		};
 		const a = await run(42);
@@ -102,7 +107,11 @@ describe('1Flow emulator: faults', () => {
 
 		// A client that waits: the request stays in flight until stop() destroys the socket.
 		const pending = expectRejection(del(emulator, 'doc_002', { timeoutMs: 10_000 }));
-		await waitFor(() => emulator.requests.length === 2 && emulator.inFlight === 1, 'the second request to hang', 2_000);
+		await waitFor(
+			() => emulator.requests.length === 2 && emulator.inFlight === 1,
+			'the second request to hang',
+			2_000,
+		);
 		await emulator.stop();
 		expect((await pending).code).toBe('UND_ERR_SOCKET');
 		expect(emulator.requests[1]).toMatchObject({ status: 'hung', deleted: false });
@@ -135,7 +144,9 @@ describe('1Flow emulator: faults', () => {
 		const emulator = await startEmulator({ faults: { redirectTo: 'https://app.1flow.example/' } });
 		const reply = await del(emulator, 'doc_001');
 		expect(reply.status).toBe(302);
-		expect(reply.headers.location).toBe(`https://app.1flow.example/api/webhook/${DEMO_WEBHOOK.id}/document/delete`);
+		expect(reply.headers.location).toBe(
+			`https://app.1flow.example/api/webhook/${DEMO_WEBHOOK.id}/document/delete`,
+		);
 		expect(emulator.hasDocument(DEMO_WEBHOOK.id, 'doc_001')).toBe(true);
 	});
 
@@ -164,10 +175,18 @@ describe('1Flow emulator: faults', () => {
 				script: ({ webhookId, docId, attempt }): FaultAction | undefined => {
 					calls.push({ docId, attempt });
 					expect(webhookId).toBe(DEMO_WEBHOOK.id);
-					if (docId === 'doc_001') return attempt <= 2 ? { kind: 'status', status: 503 } : { kind: 'delay', ms: 0 };
-					if (docId === 'doc_002') return { kind: 'status', status: 429, headers: { 'Retry-After': '7' }, body: { error: 'slow down' } };
+					if (docId === 'doc_001')
+						return attempt <= 2 ? { kind: 'status', status: 503 } : { kind: 'delay', ms: 0 };
+					if (docId === 'doc_002')
+						return {
+							kind: 'status',
+							status: 429,
+							headers: { 'Retry-After': '7' },
+							body: { error: 'slow down' },
+						};
 					if (docId === 'doc_003') return { kind: 'delay', ms: 120 };
-					if (docId === 'doc_004') return { kind: 'redirect', location: 'http://elsewhere.example/x' };
+					if (docId === 'doc_004')
+						return { kind: 'redirect', location: 'http://elsewhere.example/x' };
 					return undefined; // falls back to errorRate
 				},
 			},
@@ -178,7 +197,11 @@ describe('1Flow emulator: faults', () => {
 		expect((await del(emulator, 'doc_001')).status).toBe(200);
 
 		const custom = await del(emulator, 'doc_002');
-		expect([custom.status, custom.headers['retry-after'], custom.json]).toEqual([429, '7', { error: 'slow down' }]);
+		expect([custom.status, custom.headers['retry-after'], custom.json]).toEqual([
+			429,
+			'7',
+			{ error: 'slow down' },
+		]);
 
 		const delayed = await del(emulator, 'doc_003');
 		expect(delayed.status).toBe(200);
@@ -209,7 +232,13 @@ describe('1Flow emulator: faults', () => {
 		const emulator = await startEmulator({
 			faults: {
 				script: ({ docId, attempt }) =>
-					attempt > 1 ? undefined : docId === 'doc_001' ? { kind: 'drop' } : docId === 'doc_002' ? { kind: 'lostResponse' } : undefined,
+					attempt > 1
+						? undefined
+						: docId === 'doc_001'
+							? { kind: 'drop' }
+							: docId === 'doc_002'
+								? { kind: 'lostResponse' }
+								: undefined,
 			},
 		});
 		expect((await expectRejection(del(emulator, 'doc_001'))).code).toBe('UND_ERR_SOCKET');

@@ -6,35 +6,77 @@ import { Readable } from 'node:stream';
 
 import { request } from 'undici';
 
-import { DEMO_WEBHOOK, sampleFile, type IndexedEvent, type OneFlowEmulator } from '../../testkit/emulator';
-import { EXTRACTION_STATUSES, stateAt, type ExtractionStatus, type StoredDocument } from '../../testkit/emulator/documents';
+import {
+	DEMO_WEBHOOK,
+	sampleFile,
+	type IndexedEvent,
+	type OneFlowEmulator,
+} from '../../testkit/emulator';
+import {
+	EXTRACTION_STATUSES,
+	stateAt,
+	type ExtractionStatus,
+	type StoredDocument,
+} from '../../testkit/emulator/documents';
 import { send, startEmulator } from '../support/emulator-requests';
 import { sleep, waitFor } from '../support/wait';
 
 const AUTH = { authorization: DEMO_WEBHOOK.secret };
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
-const endpoint = (emulator: OneFlowEmulator, name: string, webhookId = DEMO_WEBHOOK.id) => `${emulator.baseUrl}/api/webhook/${webhookId}/document/${name}`;
+const endpoint = (emulator: OneFlowEmulator, name: string, webhookId = DEMO_WEBHOOK.id) =>
+	`${emulator.baseUrl}/api/webhook/${webhookId}/document/${name}`;
 
-function multipart(parts: Array<{ name: string; fileName?: string; type?: string; bytes: Buffer }>): { body: Buffer; contentType: string } {
+function multipart(
+	parts: Array<{ name: string; fileName?: string; type?: string; bytes: Buffer }>,
+): { body: Buffer; contentType: string } {
 	const boundary = 'test-boundary-7d2f';
 	const pieces = parts.flatMap(({ name, fileName, type, bytes }) => [
-		Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"${fileName === undefined ? '' : `; filename="${fileName}"`}\r\n${type ? `Content-Type: ${type}\r\n` : ''}\r\n`),
+		Buffer.from(
+			`--${boundary}\r\nContent-Disposition: form-data; name="${name}"${fileName === undefined ? '' : `; filename="${fileName}"`}\r\n${type ? `Content-Type: ${type}\r\n` : ''}\r\n`,
+		),
 		bytes,
 		Buffer.from('\r\n'),
 	]);
-	return { body: Buffer.concat([...pieces, Buffer.from(`--${boundary}--\r\n`)]), contentType: `multipart/form-data; boundary=${boundary}` };
+	return {
+		body: Buffer.concat([...pieces, Buffer.from(`--${boundary}--\r\n`)]),
+		contentType: `multipart/form-data; boundary=${boundary}`,
+	};
 }
 
-async function uploadFile(emulator: OneFlowEmulator, bytes: Buffer, options: { fileName?: string; type?: string; field?: string; headers?: Record<string, string> } = {}) {
-	const { body, contentType } = multipart([{ name: options.field ?? 'file', fileName: options.fileName ?? 'invoice.pdf', type: options.type ?? 'application/pdf', bytes }]);
-	return await send(endpoint(emulator, 'upload'), { body: body as unknown as string, headers: { ...AUTH, 'content-type': contentType, ...options.headers } });
+async function uploadFile(
+	emulator: OneFlowEmulator,
+	bytes: Buffer,
+	options: {
+		fileName?: string;
+		type?: string;
+		field?: string;
+		headers?: Record<string, string>;
+	} = {},
+) {
+	const { body, contentType } = multipart([
+		{
+			name: options.field ?? 'file',
+			fileName: options.fileName ?? 'invoice.pdf',
+			type: options.type ?? 'application/pdf',
+			bytes,
+		},
+	]);
+	return await send(endpoint(emulator, 'upload'), {
+		body: body as unknown as string,
+		headers: { ...AUTH, 'content-type': contentType, ...options.headers },
+	});
 }
 
 const getDoc = (emulator: OneFlowEmulator, docId: string, query = '') =>
-	send(`${endpoint(emulator, 'get')}?docId=${encodeURIComponent(docId)}${query}`, { method: 'GET', headers: AUTH });
+	send(`${endpoint(emulator, 'get')}?docId=${encodeURIComponent(docId)}${query}`, {
+		method: 'GET',
+		headers: AUTH,
+	});
 
 /** A loopback file server for uploads by URL. */
-async function fileServer(files: Record<string, { bytes: Buffer; type?: string }>): Promise<{ url: (path: string) => string; server: Server }> {
+async function fileServer(
+	files: Record<string, { bytes: Buffer; type?: string }>,
+): Promise<{ url: (path: string) => string; server: Server }> {
 	const server = createServer((req, res) => {
 		const file = files[req.url ?? ''];
 		if (!file) return void res.writeHead(404).end();
@@ -52,23 +94,58 @@ describe('1Flow emulator: upload', () => {
 		const reply = await uploadFile(emulator, bytes);
 		expect(reply.status).toBe(200);
 		const { documentId } = reply.json as { documentId: string };
-		expect(reply.json).toEqual({ success: true, message: 'Document uploaded successfully', documentId: expect.stringMatching(/^doc_[0-9a-f]{12}$/) });
+		expect(reply.json).toEqual({
+			success: true,
+			message: 'Document uploaded successfully',
+			documentId: expect.stringMatching(/^doc_[0-9a-f]{12}$/),
+		});
 		expect(emulator.uploads).toEqual([
-			{ webhookId: DEMO_WEBHOOK.id, documentId, at: expect.any(Number), file: { fileName: 'invoice.pdf', contentType: 'application/pdf', size: bytes.length, sha256: sha256(bytes), form: 'multipart' } },
+			{
+				webhookId: DEMO_WEBHOOK.id,
+				documentId,
+				at: expect.any(Number),
+				file: {
+					fileName: 'invoice.pdf',
+					contentType: 'application/pdf',
+					size: bytes.length,
+					sha256: sha256(bytes),
+					form: 'multipart',
+				},
+			},
 		]);
-		expect(emulator.requests[0]).toMatchObject({ fileName: 'invoice.pdf', createdDocumentId: documentId, status: 200 });
+		expect(emulator.requests[0]).toMatchObject({
+			fileName: 'invoice.pdf',
+			createdDocumentId: documentId,
+			status: 200,
+		});
 		const got = await getDoc(emulator, documentId);
-		expect(got.json).toMatchObject({ success: true, documentId, status: { extractionStatus: 'PENDING', docType: null }, document: null, extraction: null });
+		expect(got.json).toMatchObject({
+			success: true,
+			documentId,
+			status: { extractionStatus: 'PENDING', docType: null },
+			document: null,
+			extraction: null,
+		});
 	});
 
 	test('a body split into 7-byte chunks and a 20 MB file arrive whole (streamed, hashed as they come)', async () => {
 		const emulator = await startEmulator();
-		const small = Buffer.from(`line one\r\n--not-the-boundary\r\n${'\u0000\u00ff'.repeat(40)}`, 'latin1');
-		const { body, contentType } = multipart([{ name: 'note', bytes: Buffer.from('hello') }, { name: 'file', fileName: 'a.pdf', bytes: small }]);
+		const small = Buffer.from(
+			`line one\r\n--not-the-boundary\r\n${'\u0000\u00ff'.repeat(40)}`,
+			'latin1',
+		);
+		const { body, contentType } = multipart([
+			{ name: 'note', bytes: Buffer.from('hello') },
+			{ name: 'file', fileName: 'a.pdf', bytes: small },
+		]);
 		const chunks = async function* () {
 			for (let at = 0; at < body.length; at += 7) yield body.subarray(at, at + 7);
 		};
-		const reply = await request(endpoint(emulator, 'upload'), { method: 'POST', headers: { ...AUTH, 'content-type': contentType }, body: Readable.from(chunks()) });
+		const reply = await request(endpoint(emulator, 'upload'), {
+			method: 'POST',
+			headers: { ...AUTH, 'content-type': contentType },
+			body: Readable.from(chunks()),
+		});
 		expect(reply.statusCode).toBe(200);
 		await reply.body.dump();
 		const large = Buffer.alloc(20 * 1024 * 1024, 'x');
@@ -81,40 +158,96 @@ describe('1Flow emulator: upload', () => {
 
 	test('the file type comes from the part, else the extension; missing, empty or unsupported files are 400', async () => {
 		const emulator = await startEmulator();
-		expect((await uploadFile(emulator, Buffer.from('x'), { fileName: 'scan.PNG', type: 'application/octet-stream' })).status).toBe(200);
+		expect(
+			(
+				await uploadFile(emulator, Buffer.from('x'), {
+					fileName: 'scan.PNG',
+					type: 'application/octet-stream',
+				})
+			).status,
+		).toBe(200);
 		expect(emulator.uploads[0].file.contentType).toBe('image/png');
 		const refused = [
-			[await uploadFile(emulator, Buffer.from('x'), { field: 'document' }), 'Missing or invalid file data: no file in form field "file"'],
-			[await uploadFile(emulator, Buffer.alloc(0)), 'Missing or invalid file data: the file is empty'],
-			[await uploadFile(emulator, Buffer.from('x'), { fileName: 'blob', type: 'application/octet-stream' }), 'Could not determine the content type of the file'],
-			[await uploadFile(emulator, Buffer.from('x'), { fileName: 'run.exe', type: 'application/x-msdownload' }), 'Unsupported file type: application/x-msdownload'],
-			[await send(endpoint(emulator, 'upload'), { body: 'not json', headers: AUTH }), 'Missing or invalid file data'],
+			[
+				await uploadFile(emulator, Buffer.from('x'), { field: 'document' }),
+				'Missing or invalid file data: no file in form field "file"',
+			],
+			[
+				await uploadFile(emulator, Buffer.alloc(0)),
+				'Missing or invalid file data: the file is empty',
+			],
+			[
+				await uploadFile(emulator, Buffer.from('x'), {
+					fileName: 'blob',
+					type: 'application/octet-stream',
+				}),
+				'Could not determine the content type of the file',
+			],
+			[
+				await uploadFile(emulator, Buffer.from('x'), {
+					fileName: 'run.exe',
+					type: 'application/x-msdownload',
+				}),
+				'Unsupported file type: application/x-msdownload',
+			],
+			[
+				await send(endpoint(emulator, 'upload'), { body: 'not json', headers: AUTH }),
+				'Missing or invalid file data',
+			],
 		] as const;
-		for (const [reply, error] of refused) expect([reply.status, reply.json]).toEqual([400, { success: false, error }]);
+		for (const [reply, error] of refused)
+			expect([reply.status, reply.json]).toEqual([400, { success: false, error }]);
 		expect(emulator.uploads).toHaveLength(1);
 	});
 
 	test('by URL: fetched from a loopback address, named after the URL unless told; other hosts are refused unfetched', async () => {
 		const emulator = await startEmulator();
 		const bytes = Buffer.from('%PDF from a server');
-		const files = await fileServer({ '/files/bill%20one.pdf': { bytes, type: 'application/pdf' }, '/raw': { bytes } });
+		const files = await fileServer({
+			'/files/bill%20one.pdf': { bytes, type: 'application/pdf' },
+			'/raw': { bytes },
+		});
 		try {
-			const byUrl = await send(endpoint(emulator, 'upload'), { body: JSON.stringify({ url: files.url('/files/bill%20one.pdf') }), headers: AUTH });
+			const byUrl = await send(endpoint(emulator, 'upload'), {
+				body: JSON.stringify({ url: files.url('/files/bill%20one.pdf') }),
+				headers: AUTH,
+			});
 			expect(byUrl.status).toBe(200);
-			const named = await send(endpoint(emulator, 'upload'), { body: JSON.stringify({ url: files.url('/raw'), fileName: 'x.pdf', contentType: 'application/pdf' }), headers: AUTH });
+			const named = await send(endpoint(emulator, 'upload'), {
+				body: JSON.stringify({
+					url: files.url('/raw'),
+					fileName: 'x.pdf',
+					contentType: 'application/pdf',
+				}),
+				headers: AUTH,
+			});
 			expect(named.status).toBe(200);
-			expect(emulator.uploads.map(({ file }) => [file.fileName, file.contentType, file.size, file.sha256, file.form])).toEqual([
+			expect(
+				emulator.uploads.map(({ file }) => [
+					file.fileName,
+					file.contentType,
+					file.size,
+					file.sha256,
+					file.form,
+				]),
+			).toEqual([
 				['bill one.pdf', 'application/pdf', bytes.length, sha256(bytes), 'url'],
 				['x.pdf', 'application/pdf', bytes.length, sha256(bytes), 'url'],
 			]);
 			const refused = [
-				[{ url: 'https://example.com/a.pdf' }, 'The emulator only downloads files from loopback addresses'],
+				[
+					{ url: 'https://example.com/a.pdf' },
+					'The emulator only downloads files from loopback addresses',
+				],
 				[{ url: 'ftp://127.0.0.1/a.pdf' }, 'Invalid URL: only http and https are supported'],
 				[{ url: files.url('/missing.pdf') }, 'Could not download the file (HTTP 404)'],
 				[{ url: files.url('/raw') }, 'Could not determine the content type of the file'],
 			] as const;
 			for (const [json, error] of refused) {
-				const reply = await send(endpoint(emulator, 'upload'), { body: JSON.stringify(json), headers: AUTH });
+				const reply = await send(endpoint(emulator, 'upload'), {
+					body: JSON.stringify(json),
+					headers: AUTH,
+				});
 				expect([reply.status, reply.json]).toEqual([400, { success: false, error }]);
 			}
 		} finally {
@@ -125,20 +258,40 @@ describe('1Flow emulator: upload', () => {
 	test('its own sample files can be uploaded by URL (a loopback address)', async () => {
 		const emulator = await startEmulator();
 		const url = `${emulator.baseUrl}/samples/invoice.pdf`;
-		const reply = await send(endpoint(emulator, 'upload'), { body: JSON.stringify({ url }), headers: AUTH });
+		const reply = await send(endpoint(emulator, 'upload'), {
+			body: JSON.stringify({ url }),
+			headers: AUTH,
+		});
 		expect(reply.status).toBe(200);
 		const bytes = sampleFile('invoice.pdf') as Buffer;
-		expect(emulator.uploads[0].file).toMatchObject({ fileName: 'invoice.pdf', contentType: 'application/pdf', size: bytes.length, sha256: sha256(bytes) });
+		expect(emulator.uploads[0].file).toMatchObject({
+			fileName: 'invoice.pdf',
+			contentType: 'application/pdf',
+			size: bytes.length,
+			sha256: sha256(bytes),
+		});
 		expect((await send(`${emulator.baseUrl}/samples/x.exe`, { method: 'GET' })).status).toBe(404);
 	});
 
 	test('base64 JSON (a guessed shape): {file, fileName, contentType?}', async () => {
 		const emulator = await startEmulator();
 		const bytes = Buffer.from('a csv,file\n1,2\n');
-		const reply = await send(endpoint(emulator, 'upload'), { body: JSON.stringify({ file: bytes.toString('base64'), fileName: 'rows.csv' }), headers: AUTH });
+		const reply = await send(endpoint(emulator, 'upload'), {
+			body: JSON.stringify({ file: bytes.toString('base64'), fileName: 'rows.csv' }),
+			headers: AUTH,
+		});
 		expect(reply.status).toBe(200);
-		expect(emulator.uploads[0].file).toEqual({ fileName: 'rows.csv', contentType: 'text/csv', size: bytes.length, sha256: sha256(bytes), form: 'base64' });
-		const bad = await send(endpoint(emulator, 'upload'), { body: JSON.stringify({ file: '***', fileName: 'a.pdf' }), headers: AUTH });
+		expect(emulator.uploads[0].file).toEqual({
+			fileName: 'rows.csv',
+			contentType: 'text/csv',
+			size: bytes.length,
+			sha256: sha256(bytes),
+			form: 'base64',
+		});
+		const bad = await send(endpoint(emulator, 'upload'), {
+			body: JSON.stringify({ file: '***', fileName: 'a.pdf' }),
+			headers: AUTH,
+		});
 		expect(bad.status).toBe(400);
 	});
 
@@ -149,12 +302,23 @@ describe('1Flow emulator: upload', () => {
 		files.server.on('request', () => fetched++);
 		try {
 			const body = JSON.stringify({ url: files.url('/a.pdf') });
-			const unknown = await send(endpoint(emulator, 'upload', 'wh_nope'), { body, headers: { authorization: 'wrong' } });
+			const unknown = await send(endpoint(emulator, 'upload', 'wh_nope'), {
+				body,
+				headers: { authorization: 'wrong' },
+			});
 			expect([unknown.status, unknown.json]).toEqual([404, { error: 'Webhook not found' }]);
-			const wrong = await send(endpoint(emulator, 'upload'), { body, headers: { authorization: 'wrong' } });
-			expect([wrong.status, wrong.json]).toEqual([401, { error: 'Invalid or missing webhook secret' }]);
+			const wrong = await send(endpoint(emulator, 'upload'), {
+				body,
+				headers: { authorization: 'wrong' },
+			});
+			expect([wrong.status, wrong.json]).toEqual([
+				401,
+				{ error: 'Invalid or missing webhook secret' },
+			]);
 			expect(fetched).toBe(0);
-			expect((await send(endpoint(emulator, 'upload'), { body: '{}', headers: AUTH })).status).toBe(400);
+			expect((await send(endpoint(emulator, 'upload'), { body: '{}', headers: AUTH })).status).toBe(
+				400,
+			);
 			expect(emulator.uploads).toHaveLength(0);
 		} finally {
 			files.server.close();
@@ -188,16 +352,26 @@ describe('1Flow emulator: upload', () => {
 
 describe('1Flow emulator: get and the lifecycle', () => {
 	test('PENDING → PARTIAL → EXTRACTED → INDEXED over the configured times; onIndexed fires once, at INDEXED', async () => {
-		const emulator = await startEmulator({ processing: { pendingMs: 150, partialMs: 150, extractedMs: 150, lineItems: 4 } });
+		const emulator = await startEmulator({
+			processing: { pendingMs: 150, partialMs: 150, extractedMs: 150, lineItems: 4 },
+		});
 		const events: IndexedEvent[] = [];
 		emulator.onIndexed((event) => events.push(event));
-		const { documentId } = (await uploadFile(emulator, Buffer.from('x'))).json as { documentId: string };
+		const { documentId } = (await uploadFile(emulator, Buffer.from('x'))).json as {
+			documentId: string;
+		};
 		const seen: string[] = [];
 		while (!seen.includes('INDEXED')) {
-			const answer = (await getDoc(emulator, documentId)).json as { status: { extractionStatus: string }; extraction: unknown; document: unknown };
+			const answer = (await getDoc(emulator, documentId)).json as {
+				status: { extractionStatus: string };
+				extraction: unknown;
+				document: unknown;
+			};
 			const status = answer.status.extractionStatus;
 			if (seen[seen.length - 1] !== status) seen.push(status);
-			expect({ status, extracted: answer.extraction !== null && answer.document !== null }).toEqual({ status, extracted: status === 'EXTRACTED' || status === 'INDEXED' });
+			expect({ status, extracted: answer.extraction !== null && answer.document !== null }).toEqual(
+				{ status, extracted: status === 'EXTRACTED' || status === 'INDEXED' },
+			);
 			await sleep(20);
 		}
 		// Polls see the states in order (a slow poll may skip one; stateAt below pins each boundary).
@@ -207,15 +381,28 @@ describe('1Flow emulator: get and the lifecycle', () => {
 		await waitFor(() => events.length > 0, 'the INDEXED event');
 		await sleep(100);
 		expect(events).toHaveLength(1);
-		expect(events[0]).toMatchObject({ webhookId: DEMO_WEBHOOK.id, documentId, answer: { documentId, status: { extractionStatus: 'INDEXED' } } });
-		type Extracted = { extraction: { fields: { totalAmount: number }; tables: { items: Array<{ amount: number }> } }; document: unknown; schema: unknown };
+		expect(events[0]).toMatchObject({
+			webhookId: DEMO_WEBHOOK.id,
+			documentId,
+			answer: { documentId, status: { extractionStatus: 'INDEXED' } },
+		});
+		type Extracted = {
+			extraction: { fields: { totalAmount: number }; tables: { items: Array<{ amount: number }> } };
+			document: unknown;
+			schema: unknown;
+		};
 		const answer = (await getDoc(emulator, documentId, '&includeSchema=true')).json as Extracted;
 		expect(answer.extraction.tables.items).toHaveLength(4);
 		const sum = answer.extraction.tables.items.reduce((total, item) => total + item.amount, 0);
 		expect(answer.extraction.fields.totalAmount).toBeCloseTo(sum, 2);
-		expect(answer.document).toMatchObject({ totalAmount: answer.extraction.fields.totalAmount, description: expect.stringContaining('invoice.pdf') });
+		expect(answer.document).toMatchObject({
+			totalAmount: answer.extraction.fields.totalAmount,
+			description: expect.stringContaining('invoice.pdf'),
+		});
 		expect(answer.schema).toMatchObject({ docType: 'invoice', fields: expect.any(Array) });
-		expect(((await getDoc(emulator, documentId)).json as Record<string, unknown>).schema).toBeUndefined();
+		expect(
+			((await getDoc(emulator, documentId)).json as Record<string, unknown>).schema,
+		).toBeUndefined();
 	});
 
 	test('stateAt: each state from its start to the next one, stopAt and seeded states hold', () => {
@@ -223,23 +410,47 @@ describe('1Flow emulator: get and the lifecycle', () => {
 			id: 'doc_x',
 			webhookId: 'wh',
 			createdAt: 1000,
-			file: { fileName: 'a.pdf', contentType: 'application/pdf', size: 1, sha256: '', form: 'multipart' },
+			file: {
+				fileName: 'a.pdf',
+				contentType: 'application/pdf',
+				size: 1,
+				sha256: '',
+				form: 'multipart',
+			},
 			processing: { pendingMs: 100, partialMs: 200, extractedMs: 300, lineItems: 1 },
 		};
-		const at = (now: number, changes: Partial<StoredDocument> = {}) => stateAt({ ...document, ...changes }, now);
-		expect([999, 1000, 1099, 1100, 1299, 1300, 1599, 1600, 99_999].map((now) => at(now).status)).toEqual(
-			['PENDING', 'PENDING', 'PENDING', 'PARTIAL', 'PARTIAL', 'EXTRACTED', 'EXTRACTED', 'INDEXED', 'INDEXED'],
-		);
+		const at = (now: number, changes: Partial<StoredDocument> = {}) =>
+			stateAt({ ...document, ...changes }, now);
+		expect(
+			[999, 1000, 1099, 1100, 1299, 1300, 1599, 1600, 99_999].map((now) => at(now).status),
+		).toEqual([
+			'PENDING',
+			'PENDING',
+			'PENDING',
+			'PARTIAL',
+			'PARTIAL',
+			'EXTRACTED',
+			'EXTRACTED',
+			'INDEXED',
+			'INDEXED',
+		]);
 		expect(at(1450)).toEqual({ status: 'EXTRACTED', since: 1300 });
-		expect(at(99_999, { processing: { ...document.processing, stopAt: 'PARTIAL' } })).toEqual({ status: 'PARTIAL', since: 1100 });
+		expect(at(99_999, { processing: { ...document.processing, stopAt: 'PARTIAL' } })).toEqual({
+			status: 'PARTIAL',
+			since: 1100,
+		});
 		expect(at(5000, { fixedStatus: 'PENDING' })).toEqual({ status: 'PENDING', since: 1000 });
 	});
 
 	test('stopAt keeps a document in one state for good, without an event', async () => {
-		const emulator = await startEmulator({ processing: { pendingMs: 10, partialMs: 10, extractedMs: 10, stopAt: 'PARTIAL' } });
+		const emulator = await startEmulator({
+			processing: { pendingMs: 10, partialMs: 10, extractedMs: 10, stopAt: 'PARTIAL' },
+		});
 		const events: IndexedEvent[] = [];
 		emulator.onIndexed((event) => events.push(event));
-		const { documentId } = (await uploadFile(emulator, Buffer.from('x'))).json as { documentId: string };
+		const { documentId } = (await uploadFile(emulator, Buffer.from('x'))).json as {
+			documentId: string;
+		};
 		await sleep(150);
 		expect(emulator.documentStatus(DEMO_WEBHOOK.id, documentId)).toBe('PARTIAL');
 		expect(events).toEqual([]);
@@ -248,10 +459,20 @@ describe('1Flow emulator: get and the lifecycle', () => {
 	test('POST form with {docId}; seeded documents are INDEXED; check order webhook, secret, body, document', async () => {
 		const emulator = await startEmulator();
 		emulator.addDocuments(DEMO_WEBHOOK.id, ['doc_pending'], { status: 'PENDING' });
-		const posted = await send(endpoint(emulator, 'get'), { body: JSON.stringify({ docId: 'doc_001' }), headers: AUTH });
-		expect(posted.json).toMatchObject({ success: true, documentId: 'doc_001', status: { extractionStatus: 'INDEXED', docType: 'invoice' } });
-		expect(((await getDoc(emulator, 'doc_pending')).json as { status: unknown }).status).toMatchObject({ extractionStatus: 'PENDING' });
-		const url = (webhookId: string, docId: string) => `${endpoint(emulator, 'get', webhookId)}?docId=${docId}`;
+		const posted = await send(endpoint(emulator, 'get'), {
+			body: JSON.stringify({ docId: 'doc_001' }),
+			headers: AUTH,
+		});
+		expect(posted.json).toMatchObject({
+			success: true,
+			documentId: 'doc_001',
+			status: { extractionStatus: 'INDEXED', docType: 'invoice' },
+		});
+		expect(
+			((await getDoc(emulator, 'doc_pending')).json as { status: unknown }).status,
+		).toMatchObject({ extractionStatus: 'PENDING' });
+		const url = (webhookId: string, docId: string) =>
+			`${endpoint(emulator, 'get', webhookId)}?docId=${docId}`;
 		const answers = [
 			await send(url('wh_nope', ''), { method: 'GET', headers: { authorization: 'wrong' } }),
 			await send(url(DEMO_WEBHOOK.id, ''), { method: 'GET', headers: { authorization: 'wrong' } }),
@@ -266,15 +487,34 @@ describe('1Flow emulator: get and the lifecycle', () => {
 			[404, { error: 'Document not found' }],
 			[405, { error: 'Method not allowed' }],
 		]);
-		expect(emulator.requests.map((record) => record.docId)).toEqual(['doc_001', 'doc_pending', '', '', ' ', 'doc_999', undefined]);
+		expect(emulator.requests.map((record) => record.docId)).toEqual([
+			'doc_001',
+			'doc_pending',
+			'',
+			'',
+			' ',
+			'doc_999',
+			undefined,
+		]);
 	});
 
 	test('a deleted document is gone for Get and sends no INDEXED event', async () => {
-		const emulator = await startEmulator({ processing: { pendingMs: 500, partialMs: 0, extractedMs: 0 } });
+		const emulator = await startEmulator({
+			processing: { pendingMs: 500, partialMs: 0, extractedMs: 0 },
+		});
 		const events: IndexedEvent[] = [];
 		emulator.onIndexed((event) => events.push(event));
-		const { documentId } = (await uploadFile(emulator, Buffer.from('x'))).json as { documentId: string };
-		expect((await send(endpoint(emulator, 'delete'), { body: JSON.stringify({ docId: documentId }), headers: AUTH })).status).toBe(200);
+		const { documentId } = (await uploadFile(emulator, Buffer.from('x'))).json as {
+			documentId: string;
+		};
+		expect(
+			(
+				await send(endpoint(emulator, 'delete'), {
+					body: JSON.stringify({ docId: documentId }),
+					headers: AUTH,
+				})
+			).status,
+		).toBe(200);
 		expect((await getDoc(emulator, documentId)).status).toBe(404);
 		await sleep(700);
 		expect(events).toEqual([]);

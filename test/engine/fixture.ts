@@ -203,8 +203,14 @@ export function createFixturePackage(): FixturePackage {
 				n8n: {
 					n8nNodesApiVersion: 1,
 					strict: true,
-					credentials: ['dist/credentials/OneFlowApi.credentials.js', 'dist/credentials/OneFlowCallbackApi.credentials.js'],
-					nodes: ['dist/nodes/OneFlow/OneFlow.node.js', 'dist/nodes/OneFlowTrigger/OneFlowTrigger.node.js'],
+					credentials: [
+						'dist/credentials/OneFlowApi.credentials.js',
+						'dist/credentials/OneFlowCallbackApi.credentials.js',
+					],
+					nodes: [
+						'dist/nodes/OneFlow/OneFlow.node.js',
+						'dist/nodes/OneFlowTrigger/OneFlowTrigger.node.js',
+					],
 				},
 				peerDependencies: { 'n8n-workflow': '*' },
 			},

@@ -15,20 +15,40 @@ async function nodeDescription(): Promise<INodeTypeDescription> {
 
 /** The parameters n8n stores for a new node of this description with `parameters` set. */
 function parametersOf(description: INodeTypeDescription, parameters: Record<string, string>) {
-	const node: INode = { id: '1', name: description.displayName, type: description.name, typeVersion: 1, position: [0, 0], parameters };
-	return NodeHelpers.getNodeParameters(description.properties, parameters, true, false, node, description) ?? {};
+	const node: INode = {
+		id: '1',
+		name: description.displayName,
+		type: description.name,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters,
+	};
+	return (
+		NodeHelpers.getNodeParameters(
+			description.properties,
+			parameters,
+			true,
+			false,
+			node,
+			description,
+		) ?? {}
+	);
 }
 
 describe.each(['delete', 'get'])('Document ID of the %s operation', (operation) => {
 	it('reads the incoming item on the node', async () => {
 		const description = await nodeDescription();
-		expect(parametersOf(description, { operation }).docId).toBe('={{ $json.docId ?? $json.documentId ?? $json.body?.documentId }}');
+		expect(parametersOf(description, { operation }).docId).toBe(
+			'={{ $json.docId ?? $json.documentId ?? $json.body?.documentId }}',
+		);
 	});
 
 	it('is filled in by the model on the tool variant', async () => {
 		const node = await nodeDescription();
 		const tool = { ...node, name: `${node.name}Tool`, displayName: `${node.displayName} Tool` };
 		const docId = parametersOf(tool, { operation }).docId;
-		expect(docId).toMatch(/^=\{\{ \/\*n8n-auto-generated-fromAI-override\*\/ \$fromAI\('docId', 'ID of the 1Flow document to (delete|read), exactly as the user gave it', 'string'\) \}\}$/);
+		expect(docId).toMatch(
+			/^=\{\{ \/\*n8n-auto-generated-fromAI-override\*\/ \$fromAI\('docId', 'ID of the 1Flow document to (delete|read), exactly as the user gave it', 'string'\) \}\}$/,
+		);
 	});
 });

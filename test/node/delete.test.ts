@@ -6,7 +6,14 @@
 import { NodeApiError, NodeOperationError, type INodeExecutionData } from 'n8n-workflow';
 
 import { OneFlowEmulator, type EmulatorOptions } from '../../testkit/emulator';
-import { SECRET, WEBHOOK_ID as WEBHOOK, describeEachTransport, emulatorsPerTest, runOneFlow, type RunSettings } from '../support/one-flow-node';
+import {
+	SECRET,
+	WEBHOOK_ID as WEBHOOK,
+	describeEachTransport,
+	emulatorsPerTest,
+	runOneFlow,
+	type RunSettings,
+} from '../support/one-flow-node';
 import { waitFor } from '../support/wait';
 
 const DOCS = ['doc_a', 'doc_b', 'doc_c', 'doc_d', 'doc_e', '42'];
@@ -25,7 +32,8 @@ async function start(options: EmulatorOptions = {}): Promise<OneFlowEmulator> {
 	return emulator;
 }
 
-const run = (items: Array<Record<string, unknown>>, settings?: RunSettings) => runOneFlow(emulator, items, settings);
+const run = (items: Array<Record<string, unknown>>, settings?: RunSettings) =>
+	runOneFlow(emulator, items, settings);
 
 const pairedIndexes = (items: INodeExecutionData[]) =>
 	items.map((item) => (item.pairedItem as { item: number }).item);
@@ -50,10 +58,12 @@ describeEachTransport('Delete Document in the engine', () => {
 			expect(emulator.hasDocument(WEBHOOK, docId)).toBe(false);
 		}
 		expect(emulator.hasDocument(WEBHOOK, 'doc_d')).toBe(true);
-		expect(emulator.requests.every((request) => request.hadAuthorization && request.authorized)).toBe(true);
+		expect(
+			emulator.requests.every((request) => request.hadAuthorization && request.authorized),
+		).toBe(true);
 	});
 
-	it('reads documentId, as sent by 1Flow\'s document.ready callback, with the default expression', async () => {
+	it("reads documentId, as sent by 1Flow's document.ready callback, with the default expression", async () => {
 		await start();
 		const result = await run([{ event: 'document.ready', documentId: 'doc_d' }]);
 		expect(result.main[0].json).toMatchObject({ deleted: true, documentId: 'doc_d' });
@@ -62,13 +72,17 @@ describeEachTransport('Delete Document in the engine', () => {
 
 	it('reads body.documentId by default, as a Webhook node receiving the callback outputs it', async () => {
 		await start();
-		const result = await run([{ headers: {}, query: {}, body: { event: 'document.ready', documentId: 'doc_c' } }]);
+		const result = await run([
+			{ headers: {}, query: {}, body: { event: 'document.ready', documentId: 'doc_c' } },
+		]);
 		expect(result.main[0].json).toMatchObject({ deleted: true, documentId: 'doc_c' });
 	});
 
-	it('takes the Document ID from an expression of the user\'s choice', async () => {
+	it("takes the Document ID from an expression of the user's choice", async () => {
 		await start();
-		const result = await run([{ file: { id: 'doc_e' } }], { parameters: { docId: '={{ $json.file.id }}' } });
+		const result = await run([{ file: { id: 'doc_e' } }], {
+			parameters: { docId: '={{ $json.file.id }}' },
+		});
 		expect(result.main[0].json).toMatchObject({ deleted: true, documentId: 'doc_e' });
 	});
 
@@ -89,57 +103,88 @@ describeEachTransport('Delete Document in the engine', () => {
 
 	it('sends no Authorization header when the webhook has no secret', async () => {
 		await start();
-		const result = await run([{ docId: 'open_1' }], { credentials: { webhookId: 'wh_open', webhookSecret: '' } });
+		const result = await run([{ docId: 'open_1' }], {
+			credentials: { webhookId: 'wh_open', webhookSecret: '' },
+		});
 		expect(result.main[0].json.deleted).toBe(true);
 		expect(emulator.requests[0].hadAuthorization).toBe(false);
 	});
 
 	it('trims a pasted secret', async () => {
 		await start();
-		const result = await run([{ docId: 'doc_a' }], { credentials: { webhookSecret: `  ${SECRET}\t` } });
+		const result = await run([{ docId: 'doc_a' }], {
+			credentials: { webhookSecret: `  ${SECRET}\t` },
+		});
 		expect(result.main[0].json.deleted).toBe(true);
 	});
 });
 
 describeEachTransport('1Flow error answers when the workflow stops on error', () => {
-	it('400: NodeApiError with 1Flow\'s own text, the docId and the item index', async () => {
+	it("400: NodeApiError with 1Flow's own text, the docId and the item index", async () => {
 		await start({
 			faults: {
 				script: ({ docId }) =>
 					docId === 'doc_b'
-						? { kind: 'status', status: 400, body: { error: 'Missing or invalid docId in request body' } }
+						? {
+								kind: 'status',
+								status: 400,
+								body: { error: 'Missing or invalid docId in request body' },
+							}
 						: undefined,
 			},
 		});
 		// doc_a, named twice, is one document deleted.
-		const result = await run([{ docId: 'doc_a' }, { docId: 'doc_a' }, { docId: 'doc_b' }], { options: { concurrency: 1 } });
+		const result = await run([{ docId: 'doc_a' }, { docId: 'doc_a' }, { docId: 'doc_b' }], {
+			options: { concurrency: 1 },
+		});
 		expect(result.status).toBe('error');
 		expect(result.error).toBeInstanceOf(NodeApiError);
 		const error = result.error as NodeApiError;
-		expect(error.message).toBe('1Flow rejected document ID "doc_b": Missing or invalid docId in request body');
+		expect(error.message).toBe(
+			'1Flow rejected document ID "doc_b": Missing or invalid docId in request body',
+		);
 		expect(error.httpCode).toBe('400');
 		expect(error.context.itemIndex).toBe(2);
-		expect(error.description).toContain('1 other document of this run was deleted before the node stopped.');
+		expect(error.description).toContain(
+			'1 other document of this run was deleted before the node stopped.',
+		);
 	});
 
 	it('an item waiting out a 429 when another fails is not the error thrown, and is not tried again', async () => {
 		await start({
 			faults: {
 				script: ({ docId }) => {
-					if (docId === 'doc_a') return { kind: 'status', status: 429, headers: { 'Retry-After': '30' } };
-					if (docId === 'doc_b') return { kind: 'status', status: 400, body: { error: 'Missing or invalid docId in request body' } };
+					if (docId === 'doc_a')
+						return { kind: 'status', status: 429, headers: { 'Retry-After': '30' } };
+					if (docId === 'doc_b')
+						return {
+							kind: 'status',
+							status: 400,
+							body: { error: 'Missing or invalid docId in request body' },
+						};
 					return undefined;
 				},
 			},
 		});
-		const result = await run([{ docId: 'doc_a' }, { docId: 'doc_b' }], { options: { concurrency: 2 } });
-		expect(result.error?.message).toBe('1Flow rejected document ID "doc_b": Missing or invalid docId in request body');
+		const result = await run([{ docId: 'doc_a' }, { docId: 'doc_b' }], {
+			options: { concurrency: 2 },
+		});
+		expect(result.error?.message).toBe(
+			'1Flow rejected document ID "doc_b": Missing or invalid docId in request body',
+		);
 		expect((result.error as NodeApiError).context.itemIndex).toBe(1);
 		expect(emulator.requests.map((request) => request.docId).sort()).toEqual(['doc_a', 'doc_b']);
 	});
 
 	it('a cancel says of an item waiting to be tried again how its last try ended', async () => {
-		await start({ faults: { script: ({ docId }) => (docId === 'doc_a' ? { kind: 'status', status: 429, headers: { 'Retry-After': '30' } } : undefined) } });
+		await start({
+			faults: {
+				script: ({ docId }) =>
+					docId === 'doc_a'
+						? { kind: 'status', status: 429, headers: { 'Retry-After': '30' } }
+						: undefined,
+			},
+		});
 		const controller = new AbortController();
 		const pending = run([{ docId: 'doc_a' }], { signal: controller.signal });
 		await waitFor(() => emulator.requests.length >= 1, 'the first attempt');
@@ -147,15 +192,22 @@ describeEachTransport('1Flow error answers when the workflow stops on error', ()
 		const result = await pending;
 		expect(result.status).toBe('canceled');
 		expect(result.main[0].json).toMatchObject({
-			error: 'Document "doc_a" was not deleted: the execution was cancelled before it was tried again',
-			details: { docId: 'doc_a', httpCode: 429, description: 'Its last attempt was answered HTTP 429. Run the workflow again to delete it.' },
+			error:
+				'Document "doc_a" was not deleted: the execution was cancelled before it was tried again',
+			details: {
+				docId: 'doc_a',
+				httpCode: 429,
+				description: 'Its last attempt was answered HTTP 429. Run the workflow again to delete it.',
+			},
 		});
 		expect(emulator.requests).toHaveLength(1);
 	});
 
 	it('401: says to check the webhook secret, and sends the request once', async () => {
 		await start();
-		const result = await run([{ docId: 'doc_a' }], { credentials: { webhookSecret: 'wrong-secret' } });
+		const result = await run([{ docId: 'doc_a' }], {
+			credentials: { webhookSecret: 'wrong-secret' },
+		});
 		const error = result.error as NodeApiError;
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.httpCode).toBe('401');
@@ -172,7 +224,9 @@ describeEachTransport('1Flow error answers when the workflow stops on error', ()
 		const error = result.error as NodeApiError;
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.httpCode).toBe('404');
-		expect(error.message).toBe('Document "doc_missing" was not found in 1Flow, or the webhook ID is wrong');
+		expect(error.message).toBe(
+			'Document "doc_missing" was not found in 1Flow, or the webhook ID is wrong',
+		);
 		expect(error.description).toContain('Treat Not Found as Deleted');
 	});
 
@@ -185,7 +239,9 @@ describeEachTransport('1Flow error answers when the workflow stops on error', ()
 
 	it('stops sending after the first failure', async () => {
 		await start();
-		await run([{ docId: 'doc_missing' }, { docId: 'doc_a' }, { docId: 'doc_b' }], { options: { concurrency: 1 } });
+		await run([{ docId: 'doc_missing' }, { docId: 'doc_a' }, { docId: 'doc_b' }], {
+			options: { concurrency: 1 },
+		});
 		expect(emulator.requests.map((request) => request.docId)).toEqual(['doc_missing']);
 	});
 });
@@ -204,7 +260,10 @@ describeEachTransport('continue on fail', () => {
 			error: 'Document "doc_missing" was not found in 1Flow, or the webhook ID is wrong',
 			details: { docId: 'doc_missing', httpCode: 404 },
 		});
-		expect(result.main[2].json).toMatchObject({ error: 'No document ID', details: { docId: null, httpCode: null } });
+		expect(result.main[2].json).toMatchObject({
+			error: 'No document ID',
+			details: { docId: null, httpCode: null },
+		});
 		expect(emulator.requests).toHaveLength(2);
 	});
 
@@ -250,9 +309,11 @@ describeEachTransport('continue on fail', () => {
 });
 
 describeEachTransport('Document ID expressions that fail', () => {
-	it('an expression that fails names the expression and n8n\'s reason', async () => {
+	it("an expression that fails names the expression and n8n's reason", async () => {
 		await start();
-		const result = await run([{ docId: 'doc_a' }], { parameters: { docId: '={{ $("No Such Node").item.json.id }}' } });
+		const result = await run([{ docId: 'doc_a' }], {
+			parameters: { docId: '={{ $("No Such Node").item.json.id }}' },
+		});
 		expect(result.error).toBeInstanceOf(NodeOperationError);
 		expect(result.error?.message).toBe(
 			'The "Document ID" expression failed: Referenced node doesn\'t exist [item 0]',
@@ -263,7 +324,9 @@ describeEachTransport('Document ID expressions that fail', () => {
 	it('an expression whose JavaScript error n8n swallows reads as "no document ID"', async () => {
 		// n8n's backend turns a TypeError inside {{ }} into undefined rather than an error.
 		await start();
-		const result = await run([{ count: 3 }], { parameters: { docId: '={{ $json.count.toUpperCase() }}' } });
+		const result = await run([{ count: 3 }], {
+			parameters: { docId: '={{ $json.count.toUpperCase() }}' },
+		});
 		expect(result.error?.message).toBe('No document ID [item 0]');
 		expect((result.error as NodeOperationError).description).toContain('Map "Document ID"');
 		expect(emulator.requests).toHaveLength(0);
@@ -285,7 +348,12 @@ describeEachTransport('Treat Not Found as Deleted', () => {
 				documentId: 'doc_missing',
 				message: 'Document not found in 1Flow; counted as already deleted',
 			},
-			{ success: true, deleted: true, documentId: 'doc_a', message: 'Document deleted successfully' },
+			{
+				success: true,
+				deleted: true,
+				documentId: 'doc_a',
+				message: 'Document deleted successfully',
+			},
 		]);
 	});
 
@@ -303,15 +371,27 @@ describeEachTransport('Treat Not Found as Deleted', () => {
 });
 
 describeEachTransport('a 404 after a lost answer', () => {
-	it.each(['lostResponse', 'cutAnswer'] as const)('(%s) is a delete by the lost attempt when the webhook checks out', async (kind) => {
-		await start({ faults: { script: ({ attempt }) => (attempt === 1 ? { kind } : undefined) } });
-		const result = await run([{ docId: 'doc_a' }], { options: { timeout: 1000 } });
-		expect(result.main[0].json).toMatchObject({ deleted: true, documentId: 'doc_a', confirmedByRetry: true });
-		expect(emulator.deleteCount('doc_a')).toBe(1);
-	});
+	it.each(['lostResponse', 'cutAnswer'] as const)(
+		'(%s) is a delete by the lost attempt when the webhook checks out',
+		async (kind) => {
+			await start({ faults: { script: ({ attempt }) => (attempt === 1 ? { kind } : undefined) } });
+			const result = await run([{ docId: 'doc_a' }], { options: { timeout: 1000 } });
+			expect(result.main[0].json).toMatchObject({
+				deleted: true,
+				documentId: 'doc_a',
+				confirmedByRetry: true,
+			});
+			expect(emulator.deleteCount('doc_a')).toBe(1);
+		},
+	);
 
 	it('is not read as a delete when the webhook ID is unknown', async () => {
-		await start({ faults: { script: ({ attempt, docId }) => (attempt === 1 && docId === 'doc_a' ? { kind: 'drop' } : undefined) } });
+		await start({
+			faults: {
+				script: ({ attempt, docId }) =>
+					attempt === 1 && docId === 'doc_a' ? { kind: 'drop' } : undefined,
+			},
+		});
 		const result = await run([{ docId: 'doc_a' }], { credentials: { webhookId: 'wh_typo' } });
 		expect(result.error).toBeInstanceOf(NodeApiError);
 		expect(result.error?.message).toBe('The webhook ID was not found in 1Flow');

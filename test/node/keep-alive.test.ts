@@ -10,10 +10,22 @@ import { demoDocIds, type OneFlowEmulator } from '../../testkit/emulator';
 import { SECRET, WEBHOOK_ID, emulatorsPerTest, runOneFlow } from '../support/one-flow-node';
 
 const startEmulators = emulatorsPerTest();
-const startEmulator = (documents: string[]) => startEmulators({ webhooks: [{ id: WEBHOOK_ID, secret: SECRET, documents }], faults: { latencyMs: 5 } });
+const startEmulator = (documents: string[]) =>
+	startEmulators({
+		webhooks: [{ id: WEBHOOK_ID, secret: SECRET, documents }],
+		faults: { latencyMs: 5 },
+	});
 
-async function deleteAll(emulator: OneFlowEmulator, docIds: string[], options: Record<string, unknown>) {
-	const result = await runOneFlow(emulator, docIds.map((docId) => ({ docId })), { options });
+async function deleteAll(
+	emulator: OneFlowEmulator,
+	docIds: string[],
+	options: Record<string, unknown>,
+) {
+	const result = await runOneFlow(
+		emulator,
+		docIds.map((docId) => ({ docId })),
+		{ options },
+	);
 	expect(result.error).toBeUndefined();
 	expect(result.main.map((item) => item.json.documentId)).toEqual(docIds);
 	expect(result.main.every((item) => item.json.deleted === true)).toBe(true);
@@ -22,7 +34,7 @@ async function deleteAll(emulator: OneFlowEmulator, docIds: string[], options: R
 }
 
 describe('Reuse Connections', () => {
-	test('keeps a few connections for the whole run, where n8n\'s helper opens one per request', async () => {
+	test("keeps a few connections for the whole run, where n8n's helper opens one per request", async () => {
 		const docIds = demoDocIds(40);
 		const keepAlive = await startEmulator(docIds);
 		await deleteAll(keepAlive, docIds, { concurrency: 4, reuseConnections: true });
@@ -52,16 +64,26 @@ describe('Reuse Connections', () => {
 		const emulator = await startEmulator(['doc_001']);
 		// Nothing listens on port 2.
 		const refused = { credentials: { baseUrl: 'http://127.0.0.1:2' } };
-		const keepAlive = await runOneFlow(emulator, [{ docId: 'doc_001' }], { ...refused, options: { maxRetries: 0, reuseConnections: true } });
+		const keepAlive = await runOneFlow(emulator, [{ docId: 'doc_001' }], {
+			...refused,
+			options: { maxRetries: 0, reuseConnections: true },
+		});
 		const error = keepAlive.error as NodeApiError;
-		expect(error.message).toBe('Could not connect to 1Flow at http://127.0.0.1:2 to delete document "doc_001"');
-		expect(error.description).toContain('"Reuse Connections" is on: the node connects to 1Flow directly');
+		expect(error.message).toBe(
+			'Could not connect to 1Flow at http://127.0.0.1:2 to delete document "doc_001"',
+		);
+		expect(error.description).toContain(
+			'"Reuse Connections" is on: the node connects to 1Flow directly',
+		);
 		expect(error.description).toContain("without n8n's proxy settings (HTTP_PROXY, HTTPS_PROXY)");
 		// n8n 2.x offers nodes its egress filter: the keep-alive client applied it.
 		expect(error.description).toContain("n8n's outbound-request rules were checked before sending");
 		expect(error.description).toContain('turn off "Reuse Connections" in the node\'s options');
 
-		const helper = await runOneFlow(emulator, [{ docId: 'doc_001' }], { ...refused, options: { maxRetries: 0 } });
+		const helper = await runOneFlow(emulator, [{ docId: 'doc_001' }], {
+			...refused,
+			options: { maxRetries: 0 },
+		});
 		expect(helper.error?.message).toBe(error.message);
 		expect((helper.error as NodeApiError).description).not.toContain('Reuse Connections');
 		expect(emulator.requestCount).toBe(0);

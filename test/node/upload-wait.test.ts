@@ -6,19 +6,38 @@
  */
 import { NodeOperationError, type INodeExecutionData } from 'n8n-workflow';
 
-import { OneFlowEmulator, type EmulatorOptions, type ProcessingConfig } from '../../testkit/emulator';
-import { SECRET, WEBHOOK_ID as WEBHOOK, emulatorsPerTest, runOneFlow, type RunSettings } from '../support/one-flow-node';
+import {
+	OneFlowEmulator,
+	type EmulatorOptions,
+	type ProcessingConfig,
+} from '../../testkit/emulator';
+import {
+	SECRET,
+	WEBHOOK_ID as WEBHOOK,
+	emulatorsPerTest,
+	runOneFlow,
+	type RunSettings,
+} from '../support/one-flow-node';
 import { sleep, waitFor } from '../support/wait';
 
 const startEmulator = emulatorsPerTest();
 let emulator: OneFlowEmulator;
 
-async function start(processing: Partial<ProcessingConfig>, options: EmulatorOptions = {}): Promise<OneFlowEmulator> {
-	emulator = await startEmulator({ webhooks: [{ id: WEBHOOK, secret: SECRET }], processing, ...options });
+async function start(
+	processing: Partial<ProcessingConfig>,
+	options: EmulatorOptions = {},
+): Promise<OneFlowEmulator> {
+	emulator = await startEmulator({
+		webhooks: [{ id: WEBHOOK, secret: SECRET }],
+		processing,
+		...options,
+	});
 	return emulator;
 }
 
-const file = (fileName: string) => ({ data: { data: Buffer.from(`%PDF ${fileName}`), mimeType: 'application/pdf', fileName } });
+const file = (fileName: string) => ({
+	data: { data: Buffer.from(`%PDF ${fileName}`), mimeType: 'application/pdf', fileName },
+});
 
 const uploadAndWait = (count: number, settings: RunSettings = {}) =>
 	runOneFlow(
@@ -33,7 +52,8 @@ const uploadAndWait = (count: number, settings: RunSettings = {}) =>
 		},
 	);
 
-const pairedIndexes = (items: INodeExecutionData[]) => items.map((item) => (item.pairedItem as { item: number }).item);
+const pairedIndexes = (items: INodeExecutionData[]) =>
+	items.map((item) => (item.pairedItem as { item: number }).item);
 const gets = () => emulator.requests.filter((request) => request.path.endsWith('/get'));
 
 describe('Upload and wait for processing', () => {
@@ -42,11 +62,18 @@ describe('Upload and wait for processing', () => {
 		const result = await uploadAndWait(2);
 		expect(result.error).toBeUndefined();
 		expect(pairedIndexes(result.main)).toEqual([0, 1]);
-		expect(result.main.map((item) => [item.json.documentId, item.json.status, item.json.docType])).toEqual(
-			emulator.uploads.map((upload) => [upload.documentId, 'INDEXED', 'invoice']),
-		);
-		expect(result.main[0].json).toMatchObject({ invoiceNumber: expect.any(String), totalAmount: expect.any(Number), lineItems: expect.any(Array) });
-		expect(emulator.uploads.map((upload) => upload.file.fileName)).toEqual(['file-0.pdf', 'file-1.pdf']);
+		expect(
+			result.main.map((item) => [item.json.documentId, item.json.status, item.json.docType]),
+		).toEqual(emulator.uploads.map((upload) => [upload.documentId, 'INDEXED', 'invoice']));
+		expect(result.main[0].json).toMatchObject({
+			invoiceNumber: expect.any(String),
+			totalAmount: expect.any(Number),
+			lineItems: expect.any(Array),
+		});
+		expect(emulator.uploads.map((upload) => upload.file.fileName)).toEqual([
+			'file-0.pdf',
+			'file-1.pdf',
+		]);
 		// It polled more than once per document, and never uploaded again while waiting.
 		expect(gets().length).toBeGreaterThan(2);
 		expect(emulator.requests.filter((request) => request.path.endsWith('/upload'))).toHaveLength(2);
@@ -54,7 +81,9 @@ describe('Upload and wait for processing', () => {
 
 	test('"Accept Extracted" stops at EXTRACTED; "One Item per Line Item" splits with pairing; the file is kept when asked', async () => {
 		await start({ pendingMs: 100, partialMs: 100, extractedMs: 60_000, lineItems: 3 });
-		const result = await uploadAndWait(2, { options: { acceptExtracted: true, output: 'lineItems', keepBinaryData: true } });
+		const result = await uploadAndWait(2, {
+			options: { acceptExtracted: true, output: 'lineItems', keepBinaryData: true },
+		});
 		expect(result.error).toBeUndefined();
 		expect(pairedIndexes(result.main)).toEqual([0, 0, 0, 1, 1, 1]);
 		expect(result.main.map((item) => [item.json.status, item.json.lineNumber])).toEqual([
@@ -65,7 +94,14 @@ describe('Upload and wait for processing', () => {
 			['EXTRACTED', 2],
 			['EXTRACTED', 3],
 		]);
-		expect(result.main.map((item) => item.binary?.data.fileName)).toEqual(['file-0.pdf', 'file-0.pdf', 'file-0.pdf', 'file-1.pdf', 'file-1.pdf', 'file-1.pdf']);
+		expect(result.main.map((item) => item.binary?.data.fileName)).toEqual([
+			'file-0.pdf',
+			'file-0.pdf',
+			'file-0.pdf',
+			'file-1.pdf',
+			'file-1.pdf',
+			'file-1.pdf',
+		]);
 	});
 
 	test('failed polls are retried: a 503 and a lost answer while waiting do not fail the item', async () => {
@@ -87,10 +123,20 @@ describe('Upload and wait for processing', () => {
 	});
 
 	test('polls that keep failing end the wait with an error that says the document exists', async () => {
-		await start({}, { faults: { script: ({ endpoint }) => (endpoint === 'get' ? { kind: 'status', status: 500 } : undefined) } });
+		await start(
+			{},
+			{
+				faults: {
+					script: ({ endpoint }) =>
+						endpoint === 'get' ? { kind: 'status', status: 500 } : undefined,
+				},
+			},
+		);
 		const result = await uploadAndWait(1, { options: { maxRetries: 1 } });
 		const [upload] = emulator.uploads;
-		expect(result.error?.message).toBe(`1Flow failed with HTTP 500 while reading document "${upload.documentId}"`);
+		expect(result.error?.message).toBe(
+			`1Flow failed with HTTP 500 while reading document "${upload.documentId}"`,
+		);
 		expect((result.error as { description?: string }).description).toMatch(
 			`The file was uploaded as document "${upload.documentId}": read it later with the Get operation instead of uploading the file again.`,
 		);
@@ -101,14 +147,26 @@ describe('Upload and wait for processing', () => {
 		await start({ pendingMs: 0, partialMs: 0, extractedMs: 0, stopAt: 'PARTIAL' });
 		const result = await uploadAndWait(1, { options: { waitTimeout: 5 } });
 		const [upload] = emulator.uploads;
-		expect(result.error?.message).toBe(`Document "${upload.documentId}" was not processed within 5 s (last status: PARTIAL)`);
-		expect((result.error as { description?: string }).description).toMatch(/Do not upload the file again: the document exists/);
+		expect(result.error?.message).toBe(
+			`Document "${upload.documentId}" was not processed within 5 s (last status: PARTIAL)`,
+		);
+		expect((result.error as { description?: string }).description).toMatch(
+			/Do not upload the file again: the document exists/,
+		);
 		expect(emulator.uploads).toHaveLength(1);
 
-		const continued = await uploadAndWait(2, { options: { waitTimeout: 5 }, onError: 'continueErrorOutput' });
+		const continued = await uploadAndWait(2, {
+			options: { waitTimeout: 5 },
+			onError: 'continueErrorOutput',
+		});
 		expect(continued.main).toEqual([]);
 		expect(continued.errorOutput.map((item) => [item.pairedItem, item.json.error])).toEqual(
-			emulator.uploads.slice(1).map((record, index) => [{ item: index }, `Document "${record.documentId}" was not processed within 5 s (last status: PARTIAL)`]),
+			emulator.uploads
+				.slice(1)
+				.map((record, index) => [
+					{ item: index },
+					`Document "${record.documentId}" was not processed within 5 s (last status: PARTIAL)`,
+				]),
 		);
 		expect(continued.errorOutput[0].json.details).toMatchObject({
 			fileName: 'file-0.pdf',
@@ -131,32 +189,65 @@ describe('Upload and wait for processing', () => {
 		expect(result.status).toBe('canceled');
 		expect(emulator.uploads).toHaveLength(3);
 		expect(result.main.map((item) => item.json.error)).toEqual(
-			emulator.uploads.map((upload) => `The execution was cancelled while waiting for document "${upload.documentId}"`),
+			emulator.uploads.map(
+				(upload) => `The execution was cancelled while waiting for document "${upload.documentId}"`,
+			),
 		);
-		expect(result.main[0].json.details).toMatchObject({ documentId: emulator.uploads[0].documentId, extractionStatus: 'PENDING', fileName: 'file-0.pdf' });
-		expect(result.main[2].json.details).toMatchObject({ documentId: emulator.uploads[2].documentId, fileName: 'file-2.pdf' });
+		expect(result.main[0].json.details).toMatchObject({
+			documentId: emulator.uploads[0].documentId,
+			extractionStatus: 'PENDING',
+			fileName: 'file-0.pdf',
+		});
+		expect(result.main[2].json.details).toMatchObject({
+			documentId: emulator.uploads[2].documentId,
+			fileName: 'file-2.pdf',
+		});
 		expect(JSON.stringify(result.main)).not.toMatch(/No request was sent/);
 		await sleep(1500);
 		expect(emulator.requests.length).toBe(requestsAtEnd);
 	});
 
 	test('a failed wait stops the node, and its error counts the other files as uploaded', async () => {
-		await start({ pendingMs: 0, partialMs: 0, extractedMs: 0 }, { faults: { script: ({ endpoint }) => (endpoint === 'get' ? { kind: 'status', status: 404 } : undefined) } });
+		await start(
+			{ pendingMs: 0, partialMs: 0, extractedMs: 0 },
+			{
+				faults: {
+					script: ({ endpoint }) =>
+						endpoint === 'get' ? { kind: 'status', status: 404 } : undefined,
+				},
+			},
+		);
 		const result = await uploadAndWait(3, { options: { concurrency: 1 } });
 		expect(emulator.uploads).toHaveLength(3);
-		expect(result.error?.message).toBe(`Document "${emulator.uploads[0].documentId}" was not found in 1Flow, or the webhook ID is wrong`);
-		expect((result.error as { description?: string }).description).toMatch(/2 other files of this run were uploaded before the node stopped\.$/);
+		expect(result.error?.message).toBe(
+			`Document "${emulator.uploads[0].documentId}" was not found in 1Flow, or the webhook ID is wrong`,
+		);
+		expect((result.error as { description?: string }).description).toMatch(
+			/2 other files of this run were uploaded before the node stopped\.$/,
+		);
 		// The node stopped at the first failure: the other documents were not polled.
 		expect(gets()).toHaveLength(1);
 	});
 
 	test('a failed wait also ends the waits in progress: the node stops at once, not at Wait Timeout', async () => {
-		const failsFirst = { script: ({ endpoint, docId }: { endpoint: string; docId?: unknown }) => (endpoint === 'get' && docId === emulator.uploads[0]?.documentId ? ({ kind: 'status', status: 404 } as const) : undefined) };
-		await start({ pendingMs: 0, partialMs: 0, extractedMs: 0, stopAt: 'PENDING' }, { faults: failsFirst });
+		const failsFirst = {
+			script: ({ endpoint, docId }: { endpoint: string; docId?: unknown }) =>
+				endpoint === 'get' && docId === emulator.uploads[0]?.documentId
+					? ({ kind: 'status', status: 404 } as const)
+					: undefined,
+		};
+		await start(
+			{ pendingMs: 0, partialMs: 0, extractedMs: 0, stopAt: 'PENDING' },
+			{ faults: failsFirst },
+		);
 		// Wait Timeout is 5 minutes and the second document never finishes: only the stop ends its wait within the test's time.
 		const result = await uploadAndWait(2, { options: { concurrency: 2 } });
-		expect(result.error?.message).toBe(`Document "${emulator.uploads[0].documentId}" was not found in 1Flow, or the webhook ID is wrong`);
-		expect((result.error as { description?: string }).description).toMatch(/1 other file of this run was uploaded before the node stopped\.$/);
+		expect(result.error?.message).toBe(
+			`Document "${emulator.uploads[0].documentId}" was not found in 1Flow, or the webhook ID is wrong`,
+		);
+		expect((result.error as { description?: string }).description).toMatch(
+			/1 other file of this run was uploaded before the node stopped\.$/,
+		);
 		const requestsAtEnd = emulator.requests.length;
 		await sleep(1500);
 		expect(emulator.requests.length).toBe(requestsAtEnd);

@@ -39,7 +39,13 @@ interface TimedReply extends HttpReply {
 
 export async function send(
 	url: string,
-	options: { method?: 'GET' | 'POST' | 'PUT'; body?: string; headers?: Record<string, string>; timeoutMs?: number; dispatcher?: Dispatcher } = {},
+	options: {
+		method?: 'GET' | 'POST' | 'PUT';
+		body?: string;
+		headers?: Record<string, string>;
+		timeoutMs?: number;
+		dispatcher?: Dispatcher;
+	} = {},
 ): Promise<TimedReply> {
 	const started = performance.now();
 	const reply = await httpRequest(url, {
@@ -56,7 +62,13 @@ export async function send(
 export function del(
 	emulator: OneFlowEmulator,
 	docId: unknown,
-	options: { webhookId?: string; secret?: string | null; rawBody?: string; timeoutMs?: number; dispatcher?: Dispatcher } = {},
+	options: {
+		webhookId?: string;
+		secret?: string | null;
+		rawBody?: string;
+		timeoutMs?: number;
+		dispatcher?: Dispatcher;
+	} = {},
 ): Promise<TimedReply> {
 	const secret = options.secret === undefined ? DEMO_WEBHOOK.secret : options.secret;
 	return send(deleteUrl(emulator, options.webhookId ?? DEMO_WEBHOOK.id), {
@@ -67,7 +79,9 @@ export function del(
 	});
 }
 
-export async function expectRejection(promise: Promise<unknown>): Promise<{ code?: string; name?: string }> {
+export async function expectRejection(
+	promise: Promise<unknown>,
+): Promise<{ code?: string; name?: string }> {
 	try {
 		await promise;
 	} catch (error) {

@@ -7,7 +7,13 @@ import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 
 import { OneFlowEmulator, type EmulatorOptions } from '../../testkit/emulator';
-import { runNode, type InputItem, type OnErrorSetting, type RunNodeOptions, type RunNodeResult } from '../../testkit/engine';
+import {
+	runNode,
+	type InputItem,
+	type OnErrorSetting,
+	type RunNodeOptions,
+	type RunNodeResult,
+} from '../../testkit/engine';
 
 /** The secret of WEBHOOK_ID: new for every test file, so a leak cannot hide behind a fixed value. */
 export const SECRET = `s3cr3t-${randomBytes(8).toString('hex')}`;
@@ -48,7 +54,10 @@ export const TRANSPORTS = [
 let reuseConnections: boolean | undefined;
 
 /** The suite, once per transport: both must keep the same contract. */
-export function describeEachTransport(name: string, suite: (transport: (typeof TRANSPORTS)[number]) => void): void {
+export function describeEachTransport(
+	name: string,
+	suite: (transport: (typeof TRANSPORTS)[number]) => void,
+): void {
 	describe.each(TRANSPORTS)(`${name} ($transport)`, (transport) => {
 		beforeAll(() => (reuseConnections = transport.reuseConnections));
 		afterAll(() => (reuseConnections = undefined));
@@ -71,7 +80,10 @@ export function emulatorsPerTest(): (options?: EmulatorOptions) => Promise<OneFl
 	};
 }
 
-export function credentials(emulator: OneFlowEmulator, overrides: Partial<OneFlowCredentialData> = {}): OneFlowCredentialData {
+export function credentials(
+	emulator: OneFlowEmulator,
+	overrides: Partial<OneFlowCredentialData> = {},
+): OneFlowCredentialData {
 	return { baseUrl: emulator.baseUrl, webhookId: WEBHOOK_ID, webhookSecret: SECRET, ...overrides };
 }
 
@@ -84,8 +96,17 @@ export async function runOneFlow(
 	const result = await runNode({
 		node: 'oneFlow',
 		credentials: { oneFlowApi: credentials(emulator, settings.credentials) },
-		parameters: { resource: 'document', operation: settings.operation ?? 'delete', ...settings.parameters, options: optionsFor(settings) },
-		items: items.map((json, index) => ({ json, binary: settings.files?.[index], storedBinary: settings.storedBinaries?.[index] })),
+		parameters: {
+			resource: 'document',
+			operation: settings.operation ?? 'delete',
+			...settings.parameters,
+			options: optionsFor(settings),
+		},
+		items: items.map((json, index) => ({
+			json,
+			binary: settings.files?.[index],
+			storedBinary: settings.storedBinaries?.[index],
+		})),
 		onError: settings.onError,
 		downstream: settings.downstream,
 		signal: settings.signal,

@@ -52,16 +52,28 @@ export function triggersPerTest(): (settings?: TriggerSettings) => Promise<OpenT
 		opened = [];
 	});
 	return async (settings = {}) => {
-		const secret = settings.credentialSecret === undefined ? SIGNING_SECRET : settings.credentialSecret;
+		const secret =
+			settings.credentialSecret === undefined ? SIGNING_SECRET : settings.credentialSecret;
 		const endpoint = await openWebhook({
 			node: 'oneFlowTrigger',
-			parameters: { events: settings.events ?? ['document.ready'], options: settings.options ?? {} },
+			parameters: {
+				events: settings.events ?? ['document.ready'],
+				options: settings.options ?? {},
+			},
 			credentials: secret === null ? undefined : { oneFlowCallbackApi: { signingSecret: secret } },
 		});
 		opened.push(endpoint);
-		const sender = new CallbackSender({ secret: SIGNING_SECRET, ...settings.sender, url: endpoint.url });
+		const sender = new CallbackSender({
+			secret: SIGNING_SECRET,
+			...settings.sender,
+			url: endpoint.url,
+		});
 		const runs = () =>
-			endpoint.calls.filter((call) => call.workflowData !== undefined).map((call) => (call.workflowData?.[0] ?? []).map((item) => item.json as Record<string, unknown>));
+			endpoint.calls
+				.filter((call) => call.workflowData !== undefined)
+				.map((call) =>
+					(call.workflowData?.[0] ?? []).map((item) => item.json as Record<string, unknown>),
+				);
 		return { endpoint, sender, runs };
 	};
 }
@@ -75,7 +87,10 @@ export function expectNoSecretIn({ endpoint, sender }: OpenTrigger): void {
 		logs: endpoint.logs(),
 	};
 	for (const [surface, texts] of Object.entries(surfaces)) {
-		expect({ surface, leaks: texts.some((text) => text.includes(SIGNING_SECRET)) }).toEqual({ surface, leaks: false });
+		expect({ surface, leaks: texts.some((text) => text.includes(SIGNING_SECRET)) }).toEqual({
+			surface,
+			leaks: false,
+		});
 	}
 	// The check read something: callbacks were answered.
 	expect(sender.sent.length).toBeGreaterThan(0);

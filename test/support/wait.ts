@@ -3,7 +3,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 
 export { sleep };
 
-export async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+export async function waitFor(
+	condition: () => boolean,
+	what: string,
+	timeoutMs = 10_000,
+): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (!condition()) {
 		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

@@ -11,19 +11,33 @@ describe('1Flow Trigger: events', () => {
 		const trigger = await openTrigger();
 		for (const event of ['document.failed', 'document.deleted', '']) {
 			const sent = await trigger.sender.send({ docId: 'doc_other', event });
-			expect({ event, status: sent.status, reply: answerOf(sent) }).toEqual({ event, status: 200, reply: ACKNOWLEDGED });
+			expect({ event, status: sent.status, reply: answerOf(sent) }).toEqual({
+				event,
+				status: 200,
+				reply: ACKNOWLEDGED,
+			});
 		}
 		expect(trigger.runs()).toEqual([]);
 		// A refused signature is refused whatever the event.
-		expect((await trigger.sender.send({ docId: 'doc_other', event: 'document.failed', kind: 'forged' })).status).toBe(401);
+		expect(
+			(await trigger.sender.send({ docId: 'doc_other', event: 'document.failed', kind: 'forged' }))
+				.status,
+		).toBe(401);
 	});
 
 	it('a callback without an event is acknowledged and starts nothing', async () => {
 		const trigger = await openTrigger();
 		const body = Buffer.from('{"documentId":"doc_no_event"}');
 		const timestamp = String(Date.now());
-		const signature = signatureOf(body, timestamp, SIGNING_SECRET, { signs: 'body', encoding: 'hex' });
-		const headers = { 'content-type': 'application/json', 'x-webhook-timestamp': timestamp, 'x-webhook-signature': signature };
+		const signature = signatureOf(body, timestamp, SIGNING_SECRET, {
+			signs: 'body',
+			encoding: 'hex',
+		});
+		const headers = {
+			'content-type': 'application/json',
+			'x-webhook-timestamp': timestamp,
+			'x-webhook-signature': signature,
+		};
 		const reply = await fetch(trigger.endpoint.url, { method: 'POST', headers, body });
 		expect([reply.status, await reply.json()]).toEqual([200, ACKNOWLEDGED]);
 		expect(trigger.runs()).toEqual([]);
@@ -31,7 +45,8 @@ describe('1Flow Trigger: events', () => {
 
 	it('Any Event passes document.ready and every other event', async () => {
 		const trigger = await openTrigger({ events: ['*'] });
-		for (const event of ['document.ready', 'document.failed', 'something.new']) expect((await trigger.sender.send({ docId: `doc_${event}`, event })).status).toBe(200);
+		for (const event of ['document.ready', 'document.failed', 'something.new'])
+			expect((await trigger.sender.send({ docId: `doc_${event}`, event })).status).toBe(200);
 		expect(trigger.runs().map((run) => run.map((item) => [item.event, item.documentId]))).toEqual([
 			[['document.ready', 'doc_document.ready']],
 			[['document.failed', 'doc_document.failed']],
@@ -41,8 +56,12 @@ describe('1Flow Trigger: events', () => {
 
 	it('a list of events passes exactly those', async () => {
 		const trigger = await openTrigger({ events: ['document.ready', 'document.failed'] });
-		for (const event of ['document.ready', 'document.failed', 'document.deleted']) await trigger.sender.send({ docId: 'doc_listed', event });
-		expect(trigger.runs().map((run) => run[0].event)).toEqual(['document.ready', 'document.failed']);
+		for (const event of ['document.ready', 'document.failed', 'document.deleted'])
+			await trigger.sender.send({ docId: 'doc_listed', event });
+		expect(trigger.runs().map((run) => run[0].event)).toEqual([
+			'document.ready',
+			'document.failed',
+		]);
 	});
 });
 
@@ -51,7 +70,14 @@ describe('1Flow Trigger: output', () => {
 		const trigger = await openTrigger();
 		const sent = await trigger.sender.send({ docId: 'doc_as_sent', lineItems: 2 });
 		const body = JSON.parse(sent.body.toString()) as Record<string, unknown>;
-		expect(Object.keys(body)).toEqual(['event', 'success', 'documentId', 'status', 'document', 'extraction']);
+		expect(Object.keys(body)).toEqual([
+			'event',
+			'success',
+			'documentId',
+			'status',
+			'document',
+			'extraction',
+		]);
 		expect(trigger.runs()).toEqual([[{ ...body, verified: true }]]);
 	});
 
@@ -84,22 +110,47 @@ describe('1Flow Trigger: output', () => {
 		const runs = trigger.runs();
 		expect(runs).toHaveLength(1);
 		expect(runs[0]).toHaveLength(1000);
-		expect(runs[0].map((item) => item.lineNumber)).toEqual(Array.from({ length: 1000 }, (_, index) => index + 1));
-		expect(runs[0].every((item) => item.documentId === 'doc_large' && item.verified === true && item.invoiceNumber === 'INV-doc_large')).toBe(true);
-		expect(runs[0][999]).toMatchObject({ description: 'Sample item 1000', quantity: 1000, amount: 10_000 });
+		expect(runs[0].map((item) => item.lineNumber)).toEqual(
+			Array.from({ length: 1000 }, (_, index) => index + 1),
+		);
+		expect(
+			runs[0].every(
+				(item) =>
+					item.documentId === 'doc_large' &&
+					item.verified === true &&
+					item.invoiceNumber === 'INV-doc_large',
+			),
+		).toBe(true);
+		expect(runs[0][999]).toMatchObject({
+			description: 'Sample item 1000',
+			quantity: 1000,
+			amount: 10_000,
+		});
 		expectNoSecretIn(trigger);
 	});
 
 	it('One Item per Line Item without line items: one item, lineNumber null', async () => {
 		const trigger = await openTrigger({ options: { output: 'lineItems' } });
 		await trigger.sender.send({ docId: 'doc_no_lines', lineItems: 0 });
-		expect(trigger.runs()).toEqual([[expect.objectContaining({ documentId: 'doc_no_lines', lineNumber: null, verified: true })]]);
+		expect(trigger.runs()).toEqual([
+			[expect.objectContaining({ documentId: 'doc_no_lines', lineNumber: null, verified: true })],
+		]);
 	});
 
-	it.each(['callback', 'simplified', 'lineItems'])('%s: no field of an unsigned callback can claim verified: true', async (output) => {
-		const trigger = await openTrigger({ credentialSecret: null, options: { acceptUnsigned: true, output } });
-		const document = { status: { extractionStatus: 'INDEXED' }, document: { verified: true }, extraction: { fields: { verified: true }, tables: { items: [{ verified: true }] } } };
-		await trigger.sender.send({ docId: 'doc_claims', kind: 'unsigned', document });
-		expect(trigger.runs()[0].map((item) => item.verified)).toEqual([false]);
-	});
+	it.each(['callback', 'simplified', 'lineItems'])(
+		'%s: no field of an unsigned callback can claim verified: true',
+		async (output) => {
+			const trigger = await openTrigger({
+				credentialSecret: null,
+				options: { acceptUnsigned: true, output },
+			});
+			const document = {
+				status: { extractionStatus: 'INDEXED' },
+				document: { verified: true },
+				extraction: { fields: { verified: true }, tables: { items: [{ verified: true }] } },
+			};
+			await trigger.sender.send({ docId: 'doc_claims', kind: 'unsigned', document });
+			expect(trigger.runs()[0].map((item) => item.verified)).toEqual([false]);
+		},
+	);
 });

@@ -3,8 +3,20 @@
  * callbacks start a run (exactly one, with the callback's document) and which are refused,
  * with which answer, starting nothing.
  */
-import { SIGNATURE_FORMS, documentReadyBody, formName, signatureOf, type CallbackKind } from '../../testkit/emulator';
-import { RUN_STARTED, SIGNING_SECRET, answerOf, expectNoSecretIn, triggersPerTest } from '../support/trigger';
+import {
+	SIGNATURE_FORMS,
+	documentReadyBody,
+	formName,
+	signatureOf,
+	type CallbackKind,
+} from '../../testkit/emulator';
+import {
+	RUN_STARTED,
+	SIGNING_SECRET,
+	answerOf,
+	expectNoSecretIn,
+	triggersPerTest,
+} from '../support/trigger';
 
 const UNAUTHORIZED = { error: 'Unauthorized' };
 const ACKNOWLEDGED = { received: true, started: false };
@@ -12,26 +24,42 @@ const ACKNOWLEDGED = { received: true, started: false };
 const openTrigger = triggersPerTest();
 
 describe('1Flow Trigger: accepted signature forms', () => {
-	it.each(SIGNATURE_FORMS.map((form) => [formName(form), form] as const))('%s starts exactly one run with the callback', async (_, form) => {
-		const trigger = await openTrigger({ sender: { form } });
-		const sent = await trigger.sender.send({ docId: 'doc_form', lineItems: 2 });
-		expect([sent.status, answerOf(sent)]).toEqual([200, RUN_STARTED]);
-		const runs = trigger.runs();
-		expect(runs).toHaveLength(1);
-		expect(runs[0]).toEqual([{ ...JSON.parse(sent.body.toString()), verified: true }]);
-		expect(runs[0][0]).toMatchObject({ event: 'document.ready', documentId: 'doc_form', status: { extractionStatus: 'INDEXED' } });
-		expectNoSecretIn(trigger);
-	});
+	it.each(SIGNATURE_FORMS.map((form) => [formName(form), form] as const))(
+		'%s starts exactly one run with the callback',
+		async (_, form) => {
+			const trigger = await openTrigger({ sender: { form } });
+			const sent = await trigger.sender.send({ docId: 'doc_form', lineItems: 2 });
+			expect([sent.status, answerOf(sent)]).toEqual([200, RUN_STARTED]);
+			const runs = trigger.runs();
+			expect(runs).toHaveLength(1);
+			expect(runs[0]).toEqual([{ ...JSON.parse(sent.body.toString()), verified: true }]);
+			expect(runs[0][0]).toMatchObject({
+				event: 'document.ready',
+				documentId: 'doc_form',
+				status: { extractionStatus: 'INDEXED' },
+			});
+			expectNoSecretIn(trigger);
+		},
+	);
 
 	it('takes a timestamp in seconds as well as in milliseconds', async () => {
 		const trigger = await openTrigger();
 		const body = Buffer.from(JSON.stringify(documentReadyBody('doc_seconds')));
 		const seconds = String(Math.floor(Date.now() / 1000));
-		const signature = signatureOf(body, seconds, SIGNING_SECRET, { signs: 'timestamp.body', encoding: 'hex' });
-		const headers = { 'content-type': 'application/json', 'x-webhook-signature': signature, 'x-webhook-timestamp': seconds };
+		const signature = signatureOf(body, seconds, SIGNING_SECRET, {
+			signs: 'timestamp.body',
+			encoding: 'hex',
+		});
+		const headers = {
+			'content-type': 'application/json',
+			'x-webhook-signature': signature,
+			'x-webhook-timestamp': seconds,
+		};
 		const reply = await fetch(trigger.endpoint.url, { method: 'POST', headers, body });
 		expect([reply.status, await reply.text()]).toEqual([200, RUN_STARTED]);
-		expect(trigger.runs().map((run) => run.map((item) => item.documentId))).toEqual([['doc_seconds']]);
+		expect(trigger.runs().map((run) => run.map((item) => item.documentId))).toEqual([
+			['doc_seconds'],
+		]);
 	});
 });
 
@@ -51,15 +79,21 @@ describe('1Flow Trigger: refused callbacks start nothing', () => {
 		const sent = await trigger.sender.send({ docId: 'doc_refused', kind });
 		expect([sent.status, answerOf(sent)]).toEqual([401, UNAUTHORIZED]);
 		expect(trigger.endpoint.calls).toEqual([{ nodeRan: true, workflowData: undefined }]);
-		expect(trigger.endpoint.logs().filter((line) => line.includes('refused a callback'))).toEqual([expect.stringContaining(`refused a callback: ${reason}`)]);
+		expect(trigger.endpoint.logs().filter((line) => line.includes('refused a callback'))).toEqual([
+			expect.stringContaining(`refused a callback: ${reason}`),
+		]);
 		expectNoSecretIn(trigger);
 	});
 
-	it.each(SIGNATURE_FORMS.map((form) => [formName(form), form] as const))('stale in the %s form: 401', async (_, form) => {
-		const trigger = await openTrigger({ sender: { form } });
-		for (const kind of ['stale', 'future'] as const) expect((await trigger.sender.send({ docId: 'doc_stale', kind })).status).toBe(401);
-		expect(trigger.runs()).toEqual([]);
-	});
+	it.each(SIGNATURE_FORMS.map((form) => [formName(form), form] as const))(
+		'stale in the %s form: 401',
+		async (_, form) => {
+			const trigger = await openTrigger({ sender: { form } });
+			for (const kind of ['stale', 'future'] as const)
+				expect((await trigger.sender.send({ docId: 'doc_stale', kind })).status).toBe(401);
+			expect(trigger.runs()).toEqual([]);
+		},
+	);
 
 	it('signed with another secret than the credential holds (wrong secret): 401', async () => {
 		const trigger = await openTrigger({ credentialSecret: `${SIGNING_SECRET}-rotated` });
@@ -71,9 +105,15 @@ describe('1Flow Trigger: refused callbacks start nothing', () => {
 	it('the timestamp window is an option, both directions', async () => {
 		const trigger = await openTrigger({ options: { toleranceSeconds: 60 } });
 		const twoMinutes = 2 * 60 * 1000;
-		expect((await trigger.sender.send({ docId: 'doc_old', kind: 'stale', ageMs: twoMinutes })).status).toBe(401);
-		expect((await trigger.sender.send({ docId: 'doc_ahead', kind: 'future', ageMs: twoMinutes })).status).toBe(401);
-		expect((await trigger.sender.send({ docId: 'doc_recent', kind: 'stale', ageMs: 30_000 })).status).toBe(200);
+		expect(
+			(await trigger.sender.send({ docId: 'doc_old', kind: 'stale', ageMs: twoMinutes })).status,
+		).toBe(401);
+		expect(
+			(await trigger.sender.send({ docId: 'doc_ahead', kind: 'future', ageMs: twoMinutes })).status,
+		).toBe(401);
+		expect(
+			(await trigger.sender.send({ docId: 'doc_recent', kind: 'stale', ageMs: 30_000 })).status,
+		).toBe(200);
 		expect(trigger.runs().map((run) => run[0].documentId)).toEqual(['doc_recent']);
 	});
 
@@ -86,14 +126,21 @@ describe('1Flow Trigger: refused callbacks start nothing', () => {
 
 	it('malformed JSON under another content type, correctly signed: the node answers 400', async () => {
 		const trigger = await openTrigger();
-		const sent = await trigger.sender.send({ docId: 'doc_malformed', kind: 'malformed', contentType: 'text/plain' });
+		const sent = await trigger.sender.send({
+			docId: 'doc_malformed',
+			kind: 'malformed',
+			contentType: 'text/plain',
+		});
 		expect([sent.status, answerOf(sent)]).toEqual([400, { error: 'Bad Request' }]);
 		expect(trigger.runs()).toEqual([]);
 		expect(trigger.endpoint.logs().join('\n')).toContain('refused a callback: body is not JSON');
 	});
 
 	it('a credential whose secret is empty refuses even a callback it could not verify anyway', async () => {
-		const trigger = await openTrigger({ credentialSecret: '  ', options: { acceptUnsigned: true } });
+		const trigger = await openTrigger({
+			credentialSecret: '  ',
+			options: { acceptUnsigned: true },
+		});
 		expect((await trigger.sender.send({ docId: 'doc_empty', kind: 'unsigned' })).status).toBe(401);
 		expect(trigger.runs()).toEqual([]);
 	});
@@ -102,45 +149,64 @@ describe('1Flow Trigger: refused callbacks start nothing', () => {
 describe('1Flow Trigger: unsigned callbacks', () => {
 	it('without a credential every callback is refused, signed or not', async () => {
 		const trigger = await openTrigger({ credentialSecret: null });
-		for (const kind of ['unsigned', 'signed'] as const) expect((await trigger.sender.send({ docId: 'doc_unsigned', kind })).status).toBe(401);
+		for (const kind of ['unsigned', 'signed'] as const)
+			expect((await trigger.sender.send({ docId: 'doc_unsigned', kind })).status).toBe(401);
 		expect(trigger.runs()).toEqual([]);
-		expect(trigger.endpoint.logs().filter((line) => line.includes('refused a callback: no signing secret'))).toHaveLength(2);
+		expect(
+			trigger.endpoint
+				.logs()
+				.filter((line) => line.includes('refused a callback: no signing secret')),
+		).toHaveLength(2);
 	});
 
 	it('Accept Unsigned Callbacks without a credential starts the run, verified: false', async () => {
-		const trigger = await openTrigger({ credentialSecret: null, options: { acceptUnsigned: true } });
+		const trigger = await openTrigger({
+			credentialSecret: null,
+			options: { acceptUnsigned: true },
+		});
 		const sent = await trigger.sender.send({ docId: 'doc_unsigned', kind: 'unsigned' });
 		expect([sent.status, answerOf(sent)]).toEqual([200, RUN_STARTED]);
 		expect(trigger.runs()).toEqual([[{ ...JSON.parse(sent.body.toString()), verified: false }]]);
 		// The same bytes again are a repeat.
-		expect(answerOf(await trigger.sender.send({ docId: 'doc_unsigned', kind: 'replayed' }))).toEqual(ACKNOWLEDGED);
+		expect(
+			answerOf(await trigger.sender.send({ docId: 'doc_unsigned', kind: 'replayed' })),
+		).toEqual(ACKNOWLEDGED);
 		expect(trigger.runs()).toHaveLength(1);
 	});
 
 	it('Accept Unsigned Callbacks does not weaken a credential: unsigned is still refused', async () => {
 		const trigger = await openTrigger({ options: { acceptUnsigned: true } });
-		expect((await trigger.sender.send({ docId: 'doc_unsigned', kind: 'unsigned' })).status).toBe(401);
+		expect((await trigger.sender.send({ docId: 'doc_unsigned', kind: 'unsigned' })).status).toBe(
+			401,
+		);
 		expect((await trigger.sender.send({ docId: 'doc_forged', kind: 'forged' })).status).toBe(401);
 		expect(trigger.runs()).toEqual([]);
 	});
 });
 
 describe('1Flow Trigger: repeats', () => {
-	it.each(SIGNATURE_FORMS.map((form) => [formName(form), form] as const))('%s: the same callback again gets 200 and starts nothing', async (_, form) => {
-		const trigger = await openTrigger({ sender: { form } });
-		expect((await trigger.sender.send({ docId: 'doc_once' })).status).toBe(200);
-		for (let repeat = 0; repeat < 3; repeat++) {
-			const again = await trigger.sender.send({ docId: 'doc_once', kind: 'replayed' });
-			expect([again.status, answerOf(again)]).toEqual([200, ACKNOWLEDGED]);
-		}
-		expect(trigger.runs()).toHaveLength(1);
-	});
+	it.each(SIGNATURE_FORMS.map((form) => [formName(form), form] as const))(
+		'%s: the same callback again gets 200 and starts nothing',
+		async (_, form) => {
+			const trigger = await openTrigger({ sender: { form } });
+			expect((await trigger.sender.send({ docId: 'doc_once' })).status).toBe(200);
+			for (let repeat = 0; repeat < 3; repeat++) {
+				const again = await trigger.sender.send({ docId: 'doc_once', kind: 'replayed' });
+				expect([again.status, answerOf(again)]).toEqual([200, ACKNOWLEDGED]);
+			}
+			expect(trigger.runs()).toHaveLength(1);
+		},
+	);
 
 	it('a body-only signature replayed under a fresh timestamp starts nothing', async () => {
 		const trigger = await openTrigger({ sender: { form: { signs: 'body', encoding: 'base64' } } });
 		const first = await trigger.sender.send({ docId: 'doc_fresh' });
 		const fresh = { ...first.headers, 'x-webhook-timestamp': String(Date.now() + 1000) };
-		const replay = await fetch(trigger.endpoint.url, { method: 'POST', headers: fresh, body: first.body });
+		const replay = await fetch(trigger.endpoint.url, {
+			method: 'POST',
+			headers: fresh,
+			body: first.body,
+		});
 		expect([replay.status, await replay.json()]).toEqual([200, ACKNOWLEDGED]);
 		expect(trigger.runs()).toHaveLength(1);
 	});

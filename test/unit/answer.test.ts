@@ -9,8 +9,13 @@ const context = {
 	secret: 'sup3r-secret',
 	timeoutMs: 1000,
 };
-const read = (attempt: Attempt, docId = 'doc_1') => readAnswer(attempt, deleteAction(docId), context);
-const response = (status: number, body: unknown, extra: { retryAfter?: string; location?: string } = {}): Attempt => ({
+const read = (attempt: Attempt, docId = 'doc_1') =>
+	readAnswer(attempt, deleteAction(docId), context);
+const response = (
+	status: number,
+	body: unknown,
+	extra: { retryAfter?: string; location?: string } = {},
+): Attempt => ({
 	kind: 'response',
 	status,
 	body,
@@ -53,10 +58,18 @@ describe('readAnswer', () => {
 		[502, false, false],
 		[503, false, false],
 		[504, false, false],
-	])('retries %i (may have been carried out: %s, rate limited: %s)', (status, maybeCarriedOut, rateLimited) => {
-		const verdict = read(response(status, { error: 'x' }, { retryAfter: '2' }));
-		expect(verdict).toMatchObject({ type: 'retry', maybeCarriedOut, rateLimited, retryAfter: '2' });
-	});
+	])(
+		'retries %i (may have been carried out: %s, rate limited: %s)',
+		(status, maybeCarriedOut, rateLimited) => {
+			const verdict = read(response(status, { error: 'x' }, { retryAfter: '2' }));
+			expect(verdict).toMatchObject({
+				type: 'retry',
+				maybeCarriedOut,
+				rateLimited,
+				retryAfter: '2',
+			});
+		},
+	);
 
 	it.each([
 		['timeout', true],

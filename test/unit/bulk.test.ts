@@ -1,10 +1,16 @@
 import { runBulk, type BulkSettings, type Step } from '../../nodes/OneFlow/helpers/bulk';
 import { parseRetryAfter, retryDelayMs } from '../../nodes/OneFlow/helpers/retry';
 
-const failure = (httpCode: number | null) => ({ message: `failed ${httpCode}`, description: 'why', httpCode });
+const failure = (httpCode: number | null) => ({
+	message: `failed ${httpCode}`,
+	description: 'why',
+	httpCode,
+});
 const done = (key: string): Step<string> => ({ type: 'done', value: key });
 const fail = (httpCode: number): Step<string> => ({ type: 'fail', failure: failure(httpCode) });
-const retry = (overrides: Partial<Extract<Step<string>, { type: 'retry' }>> = {}): Step<string> => ({
+const retry = (
+	overrides: Partial<Extract<Step<string>, { type: 'retry' }>> = {},
+): Step<string> => ({
 	type: 'retry',
 	failure: failure(503),
 	maybeCarriedOut: false,
@@ -77,10 +83,16 @@ describe('runBulk', () => {
 			attempts.set(key, count);
 			return key === 'flaky' && count >= 3 ? done(key) : retry();
 		};
-		const [flaky, broken] = await runBulk(['flaky', 'broken'], attempt, settings({ maxRetries: 2 }));
+		const [flaky, broken] = await runBulk(
+			['flaky', 'broken'],
+			attempt,
+			settings({ maxRetries: 2 }),
+		);
 		expect(flaky).toEqual({ status: 'done', value: 'flaky' });
 		expect(broken).toMatchObject({ status: 'failed', failure: { httpCode: 503 } });
-		expect(broken.status === 'failed' && broken.failure.description).toBe('why (3 attempts were made.)');
+		expect(broken.status === 'failed' && broken.failure.description).toBe(
+			'why (3 attempts were made.)',
+		);
 		expect([attempts.get('flaky'), attempts.get('broken')]).toEqual([3, 3]);
 	});
 
@@ -98,7 +110,14 @@ describe('runBulk', () => {
 		['a 502 from a gateway', false],
 	])('tells the next attempt whether an answer was lost after %s', async (_, maybeCarriedOut) => {
 		const seen: boolean[] = [];
-		await runBulk(['doc'], async (_key, answerLost) => (seen.push(answerLost), seen.length === 1 ? retry({ maybeCarriedOut }) : done('doc')), settings());
+		await runBulk(
+			['doc'],
+			async (_key, answerLost) => (
+				seen.push(answerLost),
+				seen.length === 1 ? retry({ maybeCarriedOut }) : done('doc')
+			),
+			settings(),
+		);
 		expect(seen).toEqual([false, maybeCarriedOut]);
 	});
 
@@ -106,11 +125,18 @@ describe('runBulk', () => {
 		// 'slow' waits out a 600 s Retry-After unless the stop reaches its wait: jest's timeout guards.
 		const results = await runBulk(
 			['slow', 'bad'],
-			async (key) => (key === 'slow' ? retry({ retryAfter: '600', maybeCarriedOut: true }) : (await delay(50), fail(400))),
+			async (key) =>
+				key === 'slow'
+					? retry({ retryAfter: '600', maybeCarriedOut: true })
+					: (await delay(50), fail(400)),
 			settings({ concurrency: 2, stopOnFailure: true }),
 		);
 		expect(results).toEqual([
-			{ status: 'notSent', reason: 'stopped', lastTry: { failure: failure(503), answerLost: true } },
+			{
+				status: 'notSent',
+				reason: 'stopped',
+				lastTry: { failure: failure(503), answerLost: true },
+			},
 			{ status: 'failed', failure: failure(400) },
 		]);
 	});
@@ -119,12 +145,21 @@ describe('runBulk', () => {
 		const sent: string[] = [];
 		const results = await runBulk(
 			['limited', 'bad'],
-			async (key) => (sent.push(key), key === 'limited' ? retry({ rateLimited: true, retryAfter: '600', failure: failure(429) }) : (await delay(50), fail(400))),
+			async (key) => (
+				sent.push(key),
+				key === 'limited'
+					? retry({ rateLimited: true, retryAfter: '600', failure: failure(429) })
+					: (await delay(50), fail(400))
+			),
 			settings({ concurrency: 2, stopOnFailure: true }),
 		);
 		expect(sent).toEqual(['limited', 'bad']);
 		expect(results).toEqual([
-			{ status: 'notSent', reason: 'stopped', lastTry: { failure: failure(429), answerLost: false } },
+			{
+				status: 'notSent',
+				reason: 'stopped',
+				lastTry: { failure: failure(429), answerLost: false },
+			},
 			{ status: 'failed', failure: failure(400) },
 		]);
 	});
@@ -160,7 +195,13 @@ describe('runBulk', () => {
 			settings({ concurrency: 1, stopOnFailure: true }),
 		);
 		expect(sent).toEqual(['a', 'bad']);
-		expect(results.map((result) => result.status)).toEqual(['done', 'failed', 'notSent', 'notSent', 'notSent']);
+		expect(results.map((result) => result.status)).toEqual([
+			'done',
+			'failed',
+			'notSent',
+			'notSent',
+			'notSent',
+		]);
 		expect(results[2]).toEqual({ status: 'notSent', reason: 'stopped' });
 	});
 
@@ -184,10 +225,18 @@ describe('runBulk', () => {
 	it('stops waiting for a retry when cancelled', async () => {
 		// Retry-After asks for 600 s, capped at 60 s, past jest's 30 s test timeout: only a prompt stop passes.
 		const controller = new AbortController();
-		const promise = runBulk(['a'], async () => retry({ retryAfter: '600' }), settings({ signal: controller.signal }));
+		const promise = runBulk(
+			['a'],
+			async () => retry({ retryAfter: '600' }),
+			settings({ signal: controller.signal }),
+		);
 		await delay(50);
 		controller.abort();
 		const [result] = await promise;
-		expect(result).toEqual({ status: 'notSent', reason: 'cancelled', lastTry: { failure: failure(503), answerLost: false } });
+		expect(result).toEqual({
+			status: 'notSent',
+			reason: 'cancelled',
+			lastTry: { failure: failure(503), answerLost: false },
+		});
 	});
 });

@@ -17,7 +17,9 @@ describe('InactivityTimeout', () => {
 		const timeout = new InactivityTimeout(200);
 		timeout.touch();
 		await waitFor(() => timeout.timedOut, 'the timeout');
-		expect(timeout.controller.signal.reason).toEqual({ reason: 'no bytes moved for the whole timeout' });
+		expect(timeout.controller.signal.reason).toEqual({
+			reason: 'no bytes moved for the whole timeout',
+		});
 	});
 
 	test('a finished request is never aborted', async () => {

@@ -46,7 +46,12 @@ describe('encodeMultipart', () => {
 	});
 
 	it('escapes quotes and line breaks in the file name and content type', async () => {
-		const encoded = encodeMultipart(file(Buffer.from('x'), { fileName: 'a"b\r\nContent-Type: text/evil.pdf', contentType: 'text/plain\r\nX-Evil: 1' }));
+		const encoded = encodeMultipart(
+			file(Buffer.from('x'), {
+				fileName: 'a"b\r\nContent-Type: text/evil.pdf',
+				contentType: 'text/plain\r\nX-Evil: 1',
+			}),
+		);
 		const body = (await collect(encoded.chunks())).toString('latin1');
 		expect(body).not.toContain('\r\nContent-Type: text/evil');
 		expect(body).not.toContain('\r\nX-Evil');
@@ -64,7 +69,9 @@ describe('encodeMultipart', () => {
 	it('accepts a file held in memory', async () => {
 		const content = Buffer.from('in memory');
 		const encoded = encodeMultipart(file(content, { open: async () => content }));
-		const part = (await parse(await collect(encoded.chunks()), encoded.contentType)).get('file') as File;
+		const part = (await parse(await collect(encoded.chunks()), encoded.contentType)).get(
+			'file',
+		) as File;
 		expect(await part.text()).toBe('in memory');
 	});
 });

@@ -21,7 +21,12 @@ function at(ms: number): number {
 }
 
 /** `count` requests sent evenly from `from` to `to` ms after START, each acquired without waiting; their send times. */
-async function sendEvenly(pacer: Pacer, count: number, from: number, to: number): Promise<number[]> {
+async function sendEvenly(
+	pacer: Pacer,
+	count: number,
+	from: number,
+	to: number,
+): Promise<number[]> {
 	const times: number[] = [];
 	for (let index = 0; index < count; index++) {
 		at(from + ((to - from) * index) / count);
@@ -99,7 +104,12 @@ describe('Pacer', () => {
 		// Sending for 1 s at each step at nearly the allowed rate, so that the run itself does not hold growth back.
 		for (let second = 1; second <= 8; second++) {
 			const rate = pacer.currentRate as number;
-			await sendEvenly(pacer, Math.floor(rate * 0.9), 950 + (second - 1) * 1000, 950 + second * 1000);
+			await sendEvenly(
+				pacer,
+				Math.floor(rate * 0.9),
+				950 + (second - 1) * 1000,
+				950 + second * 1000,
+			);
 			pacer.answered(at(950 + second * 1000));
 			rates.push(pacer.currentRate as number);
 		}

@@ -17,7 +17,10 @@ describe('verifySignature', () => {
 		['sha256=hex of the raw body', `sha256=${hmac(rawBody).digest('hex')}`],
 		['base64 of the raw body', hmac(rawBody).digest('base64')],
 		['hex of timestamp.body', hmac(`${timestamp}.${rawBody.toString()}`).digest('hex')],
-		['sha256=hex of timestamp.body', `sha256=${hmac(`${timestamp}.${rawBody.toString()}`).digest('hex')}`],
+		[
+			'sha256=hex of timestamp.body',
+			`sha256=${hmac(`${timestamp}.${rawBody.toString()}`).digest('hex')}`,
+		],
 		['base64 of timestamp.body', hmac(`${timestamp}.${rawBody.toString()}`).digest('base64')],
 		['base64url of timestamp.body', hmac(`${timestamp}.${rawBody.toString()}`).digest('base64url')],
 	];
@@ -28,7 +31,8 @@ describe('verifySignature', () => {
 	});
 
 	it('gives the same fingerprint to the same signature, another to another', () => {
-		const sign = (signature: string) => verifySignature({ rawBody, signature, timestamp }, SECRET, NOW, WINDOW);
+		const sign = (signature: string) =>
+			verifySignature({ rawBody, signature, timestamp }, SECRET, NOW, WINDOW);
 		const [hex, prefixed, base64] = [forms[0][1], forms[2][1], forms[3][1]].map(sign);
 		expect(hex).toEqual(prefixed);
 		expect(hex).toEqual(base64);
@@ -36,10 +40,16 @@ describe('verifySignature', () => {
 	});
 
 	it('says whether the signature covers the timestamp (a replay cannot bring a fresh one)', () => {
-		const sign = (signature: string) => verifySignature({ rawBody, signature, timestamp }, SECRET, NOW, WINDOW);
-		expect(forms.map(([name, signature]) => [name, sign(signature)]).map(([name, verification]) => [name, (verification as { timestampSigned: boolean }).timestampSigned])).toEqual(
-			forms.map(([name]) => [name, name.includes('timestamp')]),
-		);
+		const sign = (signature: string) =>
+			verifySignature({ rawBody, signature, timestamp }, SECRET, NOW, WINDOW);
+		expect(
+			forms
+				.map(([name, signature]) => [name, sign(signature)])
+				.map(([name, verification]) => [
+					name,
+					(verification as { timestampSigned: boolean }).timestampSigned,
+				]),
+		).toEqual(forms.map(([name]) => [name, name.includes('timestamp')]));
 	});
 
 	it.each([
@@ -47,12 +57,28 @@ describe('verifySignature', () => {
 		['no timestamp', { timestamp: undefined }, 'no timestamp'],
 		['a timestamp that is not a number', { timestamp: 'yesterday' }, 'unreadable timestamp'],
 		['a stale timestamp', { timestamp: String(NOW - WINDOW - 1) }, 'timestamp outside the window'],
-		['a timestamp from the future', { timestamp: String(NOW + WINDOW + 1) }, 'timestamp outside the window'],
+		[
+			'a timestamp from the future',
+			{ timestamp: String(NOW + WINDOW + 1) },
+			'timestamp outside the window',
+		],
 		['another secret', { signature: hmac(rawBody, 'other').digest('hex') }, 'signature mismatch'],
-		['a signature of another body', { signature: hmac('{"event":"document.ready","documentId":"doc_2"}').digest('hex') }, 'signature mismatch'],
-		['a truncated signature', { signature: hmac(rawBody).digest('hex').slice(0, 40) }, 'signature mismatch'],
+		[
+			'a signature of another body',
+			{ signature: hmac('{"event":"document.ready","documentId":"doc_2"}').digest('hex') },
+			'signature mismatch',
+		],
+		[
+			'a truncated signature',
+			{ signature: hmac(rawBody).digest('hex').slice(0, 40) },
+			'signature mismatch',
+		],
 		['garbage', { signature: 'sha256=not-a-signature' }, 'signature mismatch'],
-		['an HMAC of re-serialised JSON', { signature: hmac(JSON.stringify(JSON.parse(rawBody.toString()))).digest('hex') }, 'signature mismatch'],
+		[
+			'an HMAC of re-serialised JSON',
+			{ signature: hmac(JSON.stringify(JSON.parse(rawBody.toString()))).digest('hex') },
+			'signature mismatch',
+		],
 	])('refuses %s', (_, change, refusal) => {
 		const request = { rawBody, signature: hmac(rawBody).digest('hex'), timestamp, ...change };
 		expect(verifySignature(request, SECRET, NOW, WINDOW)).toEqual({ verified: false, refusal });
@@ -60,13 +86,23 @@ describe('verifySignature', () => {
 
 	it('refuses a signature over one timestamp sent with another', () => {
 		const signature = hmac(`${NOW - 5000}.${rawBody.toString()}`).digest('hex');
-		expect(verifySignature({ rawBody, signature, timestamp }, SECRET, NOW, WINDOW)).toMatchObject({ verified: false });
+		expect(verifySignature({ rawBody, signature, timestamp }, SECRET, NOW, WINDOW)).toMatchObject({
+			verified: false,
+		});
 	});
 
 	it('reads a timestamp in seconds as seconds', () => {
 		const seconds = String(Math.floor(NOW / 1000));
-		const verification = verifySignature({ rawBody, signature: hmac(rawBody).digest('hex'), timestamp: seconds }, SECRET, NOW, WINDOW);
-		expect(verification).toMatchObject({ verified: true, timestampMs: Math.floor(NOW / 1000) * 1000 });
+		const verification = verifySignature(
+			{ rawBody, signature: hmac(rawBody).digest('hex'), timestamp: seconds },
+			SECRET,
+			NOW,
+			WINDOW,
+		);
+		expect(verification).toMatchObject({
+			verified: true,
+			timestampMs: Math.floor(NOW / 1000) * 1000,
+		});
 	});
 });
 

@@ -47,12 +47,24 @@ describe('normalizeWebhookId', () => {
 		expect(normalizeWebhookId(raw)).toBe(raw.trim());
 	});
 
-	it.each(['', '   ', '.', '..', 'a/b', '../x', 'a?b', 'a#b', 'a%2e', 'a b', 'a\tb', 'ä', undefined, 42])(
-		'rejects %j',
-		(raw) => {
-			expect(isFailure(normalizeWebhookId(raw))).toBe(true);
-		},
-	);
+	it.each([
+		'',
+		'   ',
+		'.',
+		'..',
+		'a/b',
+		'../x',
+		'a?b',
+		'a#b',
+		'a%2e',
+		'a b',
+		'a\tb',
+		'ä',
+		undefined,
+		42,
+	])('rejects %j', (raw) => {
+		expect(isFailure(normalizeWebhookId(raw))).toBe(true);
+	});
 });
 
 describe('normalizeWebhookSecret', () => {
@@ -62,24 +74,37 @@ describe('normalizeWebhookSecret', () => {
 		expect(normalizeWebhookSecret(undefined)).toBe('');
 	});
 
-	it.each(['top\nsecret', 'top\r\nsecret', 'a\u0000b', 'x\u007f'])('rejects %j without echoing it', (raw) => {
-		const result = normalizeWebhookSecret(raw);
-		expect(isFailure(result)).toBe(true);
-		expect(JSON.stringify(result)).not.toContain('secret"');
-		expect(JSON.stringify(result)).not.toContain(raw.slice(0, 3));
-	});
+	it.each(['top\nsecret', 'top\r\nsecret', 'a\u0000b', 'x\u007f'])(
+		'rejects %j without echoing it',
+		(raw) => {
+			const result = normalizeWebhookSecret(raw);
+			expect(isFailure(result)).toBe(true);
+			expect(JSON.stringify(result)).not.toContain('secret"');
+			expect(JSON.stringify(result)).not.toContain(raw.slice(0, 3));
+		},
+	);
 });
 
 describe('resolveConnection', () => {
 	it('builds the webhook URL from checked parts', () => {
-		expect(resolveConnection({ baseUrl: 'https://app.1flow.io/', webhookId: ' abc ', webhookSecret: ' s ' })).toEqual({
+		expect(
+			resolveConnection({
+				baseUrl: 'https://app.1flow.io/',
+				webhookId: ' abc ',
+				webhookSecret: ' s ',
+			}),
+		).toEqual({
 			webhookUrl: 'https://app.1flow.io/api/webhook/abc',
 			secret: 's',
 		});
 	});
 
 	it('reports the first failure', () => {
-		const result = resolveConnection({ baseUrl: 'https://app.1flow.io', webhookId: '..', webhookSecret: 'x' });
+		const result = resolveConnection({
+			baseUrl: 'https://app.1flow.io',
+			webhookId: '..',
+			webhookSecret: 'x',
+		});
 		expect(isFailure(result) && result.message).toContain('Webhook ID');
 	});
 });

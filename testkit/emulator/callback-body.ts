@@ -28,12 +28,22 @@ export function sampleDocument(docId: string, lineItems = 3): Required<DocumentV
 	const totalAmount = items.reduce((sum, item) => sum + item.amount, 0);
 	return {
 		status: { extractionStatus: 'INDEXED', docType: 'invoice', createdAt: now, updatedAt: now },
-		document: { description: `Sample invoice ${docId}`, totalAmount, documentDate: now.slice(0, 10) },
-		extraction: { fields: { invoiceNumber: `INV-${docId}`, vendorName: 'Sample Supplier', currency: 'EUR' }, tables: { items } },
+		document: {
+			description: `Sample invoice ${docId}`,
+			totalAmount,
+			documentDate: now.slice(0, 10),
+		},
+		extraction: {
+			fields: { invoiceNumber: `INV-${docId}`, vendorName: 'Sample Supplier', currency: 'EUR' },
+			tables: { items },
+		},
 	};
 }
 
-export function documentReadyBody(docId: string, options: { event?: string; lineItems?: number; document?: DocumentView } = {}): CallbackBody {
+export function documentReadyBody(
+	docId: string,
+	options: { event?: string; lineItems?: number; document?: DocumentView } = {},
+): CallbackBody {
 	const sample = sampleDocument(docId, options.lineItems);
 	const view = options.document ?? sample;
 	return {

@@ -22,7 +22,9 @@ export interface SignatureForm {
 }
 
 /** Every signature form the 1Flow Trigger accepts. */
-export const SIGNATURE_FORMS: readonly SignatureForm[] = SIGNED_STRINGS.flatMap((signs) => ENCODINGS.map((encoding) => ({ signs, encoding })));
+export const SIGNATURE_FORMS: readonly SignatureForm[] = SIGNED_STRINGS.flatMap((signs) =>
+	ENCODINGS.map((encoding) => ({ signs, encoding })),
+);
 
 export const formName = (form: SignatureForm): string => `${form.encoding} of ${form.signs}`;
 
@@ -36,7 +38,18 @@ export const formName = (form: SignatureForm): string => `${form.encoding} of ${
  * - no-signature / no-timestamp: one of the two headers left out.
  * - malformed: correctly signed, the body not JSON.
  */
-export const CALLBACK_KINDS = ['signed', 'forged', 'tampered', 'stale', 'future', 'replayed', 'unsigned', 'no-signature', 'no-timestamp', 'malformed'] as const;
+export const CALLBACK_KINDS = [
+	'signed',
+	'forged',
+	'tampered',
+	'stale',
+	'future',
+	'replayed',
+	'unsigned',
+	'no-signature',
+	'no-timestamp',
+	'malformed',
+] as const;
 export type CallbackKind = (typeof CALLBACK_KINDS)[number];
 
 export interface CallbackConfig {
@@ -82,7 +95,12 @@ const DEFAULT_AGE_MS = 10 * 60 * 1000;
 const TIMEOUT_MS = 30_000;
 
 /** The X-Webhook-Signature value of `body` at `timestamp` in the given form. */
-export function signatureOf(body: Buffer, timestamp: string, secret: string, form: SignatureForm): string {
+export function signatureOf(
+	body: Buffer,
+	timestamp: string,
+	secret: string,
+	form: SignatureForm,
+): string {
 	const signed = form.signs === 'body' ? body : Buffer.concat([Buffer.from(`${timestamp}.`), body]);
 	const digest = createHmac('sha256', secret).update(signed).digest();
 	if (form.encoding === 'sha256=hex') return `sha256=${digest.toString('hex')}`;
@@ -91,7 +109,11 @@ export function signatureOf(body: Buffer, timestamp: string, secret: string, for
 
 export function isSignatureForm(value: unknown): value is SignatureForm {
 	const form = value as Partial<SignatureForm> | null;
-	return typeof form === 'object' && form !== null && SIGNATURE_FORMS.some((known) => known.signs === form.signs && known.encoding === form.encoding);
+	return (
+		typeof form === 'object' &&
+		form !== null &&
+		SIGNATURE_FORMS.some((known) => known.signs === form.signs && known.encoding === form.encoding)
+	);
 }
 
 export class CallbackSender {
@@ -105,14 +127,20 @@ export class CallbackSender {
 
 	/** Changes the given settings; `secret: ''` or `url: ''` clears one. */
 	configure(config: CallbackConfig): void {
-		if (config.form !== undefined && !isSignatureForm(config.form)) throw new Error(`Unknown signature form: ${JSON.stringify(config.form)}`);
+		if (config.form !== undefined && !isSignatureForm(config.form))
+			throw new Error(`Unknown signature form: ${JSON.stringify(config.form)}`);
 		if (config.url) new URL(config.url);
 		this.settings = { ...this.settings, ...config };
 	}
 
 	/** The settings without the secret: what the admin API shows. */
 	get view(): { url: string | null; signed: boolean; form: SignatureForm; sent: number } {
-		return { url: this.settings.url || null, signed: Boolean(this.settings.secret), form: this.form, sent: this.sent.length };
+		return {
+			url: this.settings.url || null,
+			signed: Boolean(this.settings.secret),
+			form: this.form,
+			sent: this.sent.length,
+		};
 	}
 
 	private get form(): SignatureForm {
@@ -139,29 +167,53 @@ export class CallbackSender {
 			if (!last) throw new Error('Nothing was sent yet, so nothing can be replayed');
 			return await this.post({ ...last, kind, url });
 		}
-		const body = kind === 'malformed' ? Buffer.from(`{"event":"document.ready","documentId":"${request.docId}",`) : this.body(request);
+		const body =
+			kind === 'malformed'
+				? Buffer.from(`{"event":"document.ready","documentId":"${request.docId}",`)
+				: this.body(request);
 		const age = request.ageMs ?? DEFAULT_AGE_MS;
 		const timestamp = String(Date.now() + (kind === 'stale' ? -age : kind === 'future' ? age : 0));
-		const headers: Record<string, string> = { 'content-type': request.contentType ?? 'application/json', 'user-agent': '1Flow-Webhook/1.0' };
-		const secret = kind === 'forged' ? `forged-${randomBytes(16).toString('hex')}` : this.settings.secret;
+		const headers: Record<string, string> = {
+			'content-type': request.contentType ?? 'application/json',
+			'user-agent': '1Flow-Webhook/1.0',
+		};
+		const secret =
+			kind === 'forged' ? `forged-${randomBytes(16).toString('hex')}` : this.settings.secret;
 		if (secret && kind !== 'unsigned') {
-			const signedBody = kind === 'tampered' ? this.body({ ...request, docId: `${request.docId}_original` }) : body;
-			if (kind !== 'no-signature') headers['x-webhook-signature'] = signatureOf(signedBody, timestamp, secret, this.form);
+			const signedBody =
+				kind === 'tampered' ? this.body({ ...request, docId: `${request.docId}_original` }) : body;
+			if (kind !== 'no-signature')
+				headers['x-webhook-signature'] = signatureOf(signedBody, timestamp, secret, this.form);
 			if (kind !== 'no-timestamp') headers['x-webhook-timestamp'] = timestamp;
 		}
 		return await this.post({ kind, url, documentId: request.docId, headers, body });
 	}
 
 	private body(request: CallbackRequest): Buffer {
-		return Buffer.from(JSON.stringify(documentReadyBody(request.docId, { event: request.event, lineItems: request.lineItems, document: request.document })));
+		return Buffer.from(
+			JSON.stringify(
+				documentReadyBody(request.docId, {
+					event: request.event,
+					lineItems: request.lineItems,
+					document: request.document,
+				}),
+			),
+		);
 	}
 
-	private async post(callback: Pick<SentCallback, 'kind' | 'url' | 'documentId' | 'headers' | 'body'>): Promise<SentCallback> {
+	private async post(
+		callback: Pick<SentCallback, 'kind' | 'url' | 'documentId' | 'headers' | 'body'>,
+	): Promise<SentCallback> {
 		const sentAt = Date.now();
 		let status = 0;
 		let reply = '';
 		try {
-			const response = await fetch(callback.url, { method: 'POST', headers: callback.headers, body: callback.body, signal: AbortSignal.timeout(TIMEOUT_MS) });
+			const response = await fetch(callback.url, {
+				method: 'POST',
+				headers: callback.headers,
+				body: callback.body,
+				signal: AbortSignal.timeout(TIMEOUT_MS),
+			});
 			status = response.status;
 			reply = await response.text();
 		} catch (error) {

@@ -9,7 +9,12 @@
  */
 export type ExtractionStatus = 'PENDING' | 'PARTIAL' | 'EXTRACTED' | 'INDEXED';
 
-export const EXTRACTION_STATUSES: readonly ExtractionStatus[] = ['PENDING', 'PARTIAL', 'EXTRACTED', 'INDEXED'];
+export const EXTRACTION_STATUSES: readonly ExtractionStatus[] = [
+	'PENDING',
+	'PARTIAL',
+	'EXTRACTED',
+	'INDEXED',
+];
 
 /** How long an uploaded document stays in each state, and where it may stop for good. */
 export interface ProcessingConfig {
@@ -23,7 +28,12 @@ export interface ProcessingConfig {
 }
 
 /** Fast enough for tests and the demo, slow enough for a poll to see every state. */
-export const DEFAULT_PROCESSING: ProcessingConfig = { pendingMs: 200, partialMs: 200, extractedMs: 200, lineItems: 3 };
+export const DEFAULT_PROCESSING: ProcessingConfig = {
+	pendingMs: 200,
+	partialMs: 200,
+	extractedMs: 200,
+	lineItems: 3,
+};
 
 /** What 1Flow was given: a file's name, type and size, and a digest of its bytes. */
 export interface ReceivedFile {
@@ -54,7 +64,10 @@ function stateStarts({ pendingMs, partialMs, extractedMs }: ProcessingConfig): n
 }
 
 /** The document's state at `now`, and when it began (Date.now() time). */
-export function stateAt(document: StoredDocument, now: number): { status: ExtractionStatus; since: number } {
+export function stateAt(
+	document: StoredDocument,
+	now: number,
+): { status: ExtractionStatus; since: number } {
 	if (document.fixedStatus) return { status: document.fixedStatus, since: document.createdAt };
 	const starts = stateStarts(document.processing);
 	const { stopAt } = document.processing;
@@ -68,7 +81,9 @@ export function stateAt(document: StoredDocument, now: number): { status: Extrac
 export function msUntilIndexed(document: StoredDocument): number | undefined {
 	if (document.fixedStatus) return undefined;
 	const { stopAt } = document.processing;
-	return stopAt === undefined || stopAt === 'INDEXED' ? stateStarts(document.processing)[3] : undefined;
+	return stopAt === undefined || stopAt === 'INDEXED'
+		? stateStarts(document.processing)[3]
+		: undefined;
 }
 
 /** A small number derived from the document ID, so every document reads a little differently. */
@@ -85,7 +100,13 @@ function lineItemsOf(document: StoredDocument): Array<Record<string, unknown>> {
 	return Array.from({ length: document.processing.lineItems }, (_, index) => {
 		const quantity = 1 + ((seed + index) % 5);
 		const unitPrice = cents(10 + ((seed * (index + 3)) % 900) / 10);
-		return { description: `Item ${index + 1}`, sku: `SKU-${seed}-${index + 1}`, quantity, unitPrice, amount: cents(quantity * unitPrice) };
+		return {
+			description: `Item ${index + 1}`,
+			sku: `SKU-${seed}-${index + 1}`,
+			quantity,
+			unitPrice,
+			amount: cents(quantity * unitPrice),
+		};
 	});
 }
 
@@ -96,9 +117,19 @@ function extractionOf(document: StoredDocument, createdAt: string) {
 	const invoiceNumber = `INV-${seedOf(document.id)}`;
 	const documentDate = createdAt.slice(0, 10);
 	return {
-		document: { description: `Invoice ${invoiceNumber} (${document.file.fileName})`, totalAmount, documentDate },
+		document: {
+			description: `Invoice ${invoiceNumber} (${document.file.fileName})`,
+			totalAmount,
+			documentDate,
+		},
 		extraction: {
-			fields: { invoiceNumber, supplierName: 'Emulated Supplier Ltd', invoiceDate: documentDate, currency: 'EUR', totalAmount },
+			fields: {
+				invoiceNumber,
+				supplierName: 'Emulated Supplier Ltd',
+				invoiceDate: documentDate,
+				currency: 'EUR',
+				totalAmount,
+			},
 			tables: { items },
 		},
 	};
@@ -126,7 +157,11 @@ const INVOICE_SCHEMA = {
 };
 
 /** Get's answer for the document at `now`: `document` and `extraction` are null until extracted. */
-export function documentAnswer(document: StoredDocument, now: number, includeSchema: boolean): Record<string, unknown> {
+export function documentAnswer(
+	document: StoredDocument,
+	now: number,
+	includeSchema: boolean,
+): Record<string, unknown> {
 	const { status: extractionStatus, since } = stateAt(document, now);
 	const createdAt = new Date(document.createdAt).toISOString();
 	const extracted = extractionStatus === 'EXTRACTED' || extractionStatus === 'INDEXED';

@@ -26,7 +26,13 @@ import { EMPTY, RequestLog, readBody, type Exchange, type RecordedRequest } from
 import { Faults, type FaultConfig } from './faults';
 import { ROUTES } from './routes';
 import type { Route } from './routes/route';
-import { AccountStore, type IndexedEvent, type SeedOptions, type UploadRecord, type WebhookConfig } from './store';
+import {
+	AccountStore,
+	type IndexedEvent,
+	type SeedOptions,
+	type UploadRecord,
+	type WebhookConfig,
+} from './store';
 
 export interface EmulatorOptions {
 	/** Default: the demo webhook with doc_001 .. doc_010. */
@@ -66,7 +72,10 @@ export class OneFlowEmulator {
 		this.callbacks = new CallbackSender(options.callbacks);
 		if (options.processing) this.store.setProcessing(options.processing);
 		// 1Flow calls back when a document it processed is INDEXED; without a URL this sends nothing.
-		this.store.onIndexed(({ documentId, answer }) => void this.callbacks.documentReady(documentId, answer as DocumentView));
+		this.store.onIndexed(
+			({ documentId, answer }) =>
+				void this.callbacks.documentReady(documentId, answer as DocumentView),
+		);
 		const webhooks = options.webhooks ?? [{ ...DEMO_WEBHOOK, documents: demoDocIds(10) }];
 		for (const webhook of webhooks) this.store.addWebhook(webhook);
 		this.faults.set(options.faults);
@@ -215,7 +224,12 @@ export class OneFlowEmulator {
 	}
 
 	/** Rate limit, then the route; the whole body was read first, as a server reads it before answering. */
-	private route(exchange: Exchange, found: { route: Route; params: string[] } | undefined, body: Buffer, received?: unknown): void {
+	private route(
+		exchange: Exchange,
+		found: { route: Route; params: string[] } | undefined,
+		body: Buffer,
+		received?: unknown,
+	): void {
 		if (!exchange.record.path.startsWith('/_emulator/') && this.faults.limited(exchange)) return;
 		if (!found) {
 			exchange.sendJson(404, { error: 'Not found' });
@@ -226,6 +240,14 @@ export class OneFlowEmulator {
 			exchange.sendJson(405, { error: 'Method not allowed' }, { Allow: route.methods.join(', ') });
 			return;
 		}
-		route.handle({ exchange, body, received, params, store: this.store, faults: this.faults, callbacks: this.callbacks });
+		route.handle({
+			exchange,
+			body,
+			received,
+			params,
+			store: this.store,
+			faults: this.faults,
+			callbacks: this.callbacks,
+		});
 	}
 }

@@ -71,7 +71,9 @@ export class Exchange {
 		res.setHeader('Content-Type', 'application/json; charset=utf-8');
 		res.setHeader('Content-Length', body.length);
 		this.record.status = 'lost';
-		res.write(body.subarray(0, Math.floor(body.length / 2)), () => setTimeout(() => this.destroy(), 20));
+		res.write(body.subarray(0, Math.floor(body.length / 2)), () =>
+			setTimeout(() => this.destroy(), 20),
+		);
 	}
 
 	/** Ends the connection without any answer. */
@@ -98,7 +100,8 @@ export function readBody(req: IncomingMessage, onBody: (body: Buffer | undefined
 	});
 	req.on('end', () => {
 		if (size > MAX_BODY_BYTES) onBody(undefined);
-		else onBody(chunks.length === 1 ? chunks[0] : chunks.length === 0 ? EMPTY : Buffer.concat(chunks));
+		else
+			onBody(chunks.length === 1 ? chunks[0] : chunks.length === 0 ? EMPTY : Buffer.concat(chunks));
 	});
 }
 
@@ -125,7 +128,10 @@ export class RequestLog {
 			method: req.method ?? 'GET',
 			path: queryAt === -1 ? url : url.slice(0, queryAt),
 			hadAuthorization: req.headers.authorization !== undefined,
-			contentLength: req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']),
+			contentLength:
+				req.headers['content-length'] === undefined
+					? undefined
+					: Number(req.headers['content-length']),
 			authorized: false,
 			status: 0,
 			deleted: false,

@@ -228,7 +228,9 @@ export class Faults {
 	}
 
 	private errorStatus(): number {
-		const statuses = this.config.errorStatuses?.length ? this.config.errorStatuses : DEFAULT_ERROR_STATUSES;
+		const statuses = this.config.errorStatuses?.length
+			? this.config.errorStatuses
+			: DEFAULT_ERROR_STATUSES;
 		return statuses[Math.floor(this.random() * statuses.length)];
 	}
 }

@@ -1,7 +1,12 @@
 /** The 1Flow emulator: what tests, the demo, dev and the benchmark use of it. */
 export { OneFlowEmulator, type EmulatorOptions } from './emulator';
 export { DEMO_SIGNING_SECRET, DEMO_WEBHOOK, demoDocIds } from './demo';
-export { DEFAULT_PROCESSING, type ExtractionStatus, type ProcessingConfig, type ReceivedFile } from './documents';
+export {
+	DEFAULT_PROCESSING,
+	type ExtractionStatus,
+	type ProcessingConfig,
+	type ReceivedFile,
+} from './documents';
 export { MAX_BODY_BYTES, type RecordedRequest } from './exchange';
 export { mulberry32, type FaultAction, type FaultConfig, type ScriptedRequest } from './faults';
 export { sampleFile } from './routes/samples';
@@ -19,4 +24,9 @@ export {
 	type SentCallback,
 	type SignatureForm,
 } from './callbacks';
-export { documentReadyBody, sampleDocument, type CallbackBody, type DocumentView } from './callback-body';
+export {
+	documentReadyBody,
+	sampleDocument,
+	type CallbackBody,
+	type DocumentView,
+} from './callback-body';

@@ -70,7 +70,8 @@ export class MultipartReader {
 	}
 
 	end(): { parts: FormPart[] } | { error: string } {
-		if (!this.error && this.state !== 'done') this.error = 'The multipart body ends before its closing boundary';
+		if (!this.error && this.state !== 'done')
+			this.error = 'The multipart body ends before its closing boundary';
 		return this.error ? { error: this.error } : { parts: this.parts };
 	}
 
@@ -108,7 +109,8 @@ export class MultipartReader {
 			case 'headers': {
 				const at = pending.indexOf(CRLF_CRLF);
 				if (at === -1) {
-					if (pending.length > MAX_HEADER_BYTES) this.error = 'The headers of a multipart part are too long';
+					if (pending.length > MAX_HEADER_BYTES)
+						this.error = 'The headers of a multipart part are too long';
 					return false;
 				}
 				this.begin(pending.subarray(0, at).toString('utf8'));
@@ -124,16 +126,23 @@ export class MultipartReader {
 		const headers = new Map<string, string>();
 		for (const line of headerBlock.split('\r\n')) {
 			const colon = line.indexOf(':');
-			if (colon > 0) headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+			if (colon > 0)
+				headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
 		}
 		const disposition = headers.get('content-disposition');
-		const name = disposition && /^form-data\b/i.test(disposition) ? parameter(disposition, 'name') : undefined;
+		const name =
+			disposition && /^form-data\b/i.test(disposition) ? parameter(disposition, 'name') : undefined;
 		if (name === undefined) {
 			this.error = 'A multipart part has no Content-Disposition: form-data; name=...';
 			return;
 		}
 		const fileName = parameter(disposition as string, 'filename');
-		const part: FormPart = { name, size: 0, sha256: '', ...(fileName !== undefined && { fileName, contentType: headers.get('content-type') }) };
+		const part: FormPart = {
+			name,
+			size: 0,
+			sha256: '',
+			...(fileName !== undefined && { fileName, contentType: headers.get('content-type') }),
+		};
 		this.open = { part, hash: createHash('sha256'), text: [] };
 		this.state = 'body';
 	}
@@ -143,14 +152,16 @@ export class MultipartReader {
 		if (!open || bytes.length === 0) return;
 		open.part.size += bytes.length;
 		open.hash.update(bytes);
-		if (open.part.fileName === undefined && open.part.size <= MAX_TEXT_BYTES) open.text.push(Buffer.from(bytes));
+		if (open.part.fileName === undefined && open.part.size <= MAX_TEXT_BYTES)
+			open.text.push(Buffer.from(bytes));
 	}
 
 	private close(): void {
 		const open = this.open;
 		if (!open) return;
 		open.part.sha256 = open.hash.digest('hex');
-		if (open.part.fileName === undefined && open.part.size <= MAX_TEXT_BYTES) open.part.text = Buffer.concat(open.text).toString('utf8');
+		if (open.part.fileName === undefined && open.part.size <= MAX_TEXT_BYTES)
+			open.part.text = Buffer.concat(open.text).toString('utf8');
 		this.parts.push(open.part);
 		this.open = undefined;
 	}

@@ -71,10 +71,26 @@ export class AccountStore {
 	addDocuments(webhookId: string, docIds: Iterable<string>, options: SeedOptions = {}): void {
 		const webhook = this.webhooks.get(webhookId);
 		if (!webhook) throw new Error(`Unknown webhook: ${webhookId}`);
-		const processing = { ...this.processing, lineItems: options.lineItems ?? this.processing.lineItems };
+		const processing = {
+			...this.processing,
+			lineItems: options.lineItems ?? this.processing.lineItems,
+		};
 		for (const id of docIds) {
-			const file: ReceivedFile = { fileName: `${id}.pdf`, contentType: 'application/pdf', size: 0, sha256: '', form: 'seeded' };
-			webhook.documents.set(id, { id, webhookId, file, createdAt: Date.now(), processing, fixedStatus: options.status ?? 'INDEXED' });
+			const file: ReceivedFile = {
+				fileName: `${id}.pdf`,
+				contentType: 'application/pdf',
+				size: 0,
+				sha256: '',
+				form: 'seeded',
+			};
+			webhook.documents.set(id, {
+				id,
+				webhookId,
+				file,
+				createdAt: Date.now(),
+				processing,
+				fixedStatus: options.status ?? 'INDEXED',
+			});
 		}
 	}
 
@@ -109,7 +125,13 @@ export class AccountStore {
 	createDocument(webhookId: string, file: ReceivedFile): StoredDocument {
 		const webhook = this.webhooks.get(webhookId);
 		if (!webhook) throw new Error(`Unknown webhook: ${webhookId}`);
-		const document: StoredDocument = { id: `doc_${randomBytes(6).toString('hex')}`, webhookId, file, createdAt: Date.now(), processing: { ...this.processing } };
+		const document: StoredDocument = {
+			id: `doc_${randomBytes(6).toString('hex')}`,
+			webhookId,
+			file,
+			createdAt: Date.now(),
+			processing: { ...this.processing },
+		};
 		webhook.documents.set(document.id, document);
 		this.uploads.push({ webhookId, documentId: document.id, file, at: document.createdAt });
 		const untilIndexed = msUntilIndexed(document);
@@ -158,7 +180,12 @@ export class AccountStore {
 	private indexed(document: StoredDocument, untilIndexed: number): void {
 		this.indexedTimers.delete(document);
 		// A timer may fire a millisecond early by the wall clock: the event is about INDEXED.
-		const answer = documentAnswer(document, Math.max(Date.now(), document.createdAt + untilIndexed), false);
-		for (const listener of this.indexedListeners) listener({ webhookId: document.webhookId, documentId: document.id, answer });
+		const answer = documentAnswer(
+			document,
+			Math.max(Date.now(), document.createdAt + untilIndexed),
+			false,
+		);
+		for (const listener of this.indexedListeners)
+			listener({ webhookId: document.webhookId, documentId: document.id, answer });
 	}
 }

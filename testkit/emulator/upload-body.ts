@@ -68,7 +68,11 @@ export function receiveUpload(req: IncomingMessage): Promise<ReceivedUpload> {
 			if (size > limit) return resolve({ form: 'tooLarge' });
 			if (multipart) {
 				const read = multipart.end();
-				return resolve('error' in read ? { form: 'invalid', error: read.error } : { form: 'multipart', parts: read.parts });
+				return resolve(
+					'error' in read
+						? { form: 'invalid', error: read.error }
+						: { form: 'multipart', parts: read.parts },
+				);
 			}
 			try {
 				resolve({ form: 'json', json: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
@@ -80,30 +84,55 @@ export function receiveUpload(req: IncomingMessage): Promise<ReceivedUpload> {
 }
 
 /** The file's content type as 1Flow would settle it, or the 400 it answers. */
-function typed(fileName: string, given: string | undefined, file: Omit<ReceivedFile, 'fileName' | 'contentType'>): ResolvedUpload {
+function typed(
+	fileName: string,
+	given: string | undefined,
+	file: Omit<ReceivedFile, 'fileName' | 'contentType'>,
+): ResolvedUpload {
 	const declared = given?.split(';')[0].trim().toLowerCase();
-	const contentType = declared && declared !== 'application/octet-stream' ? declared : TYPES_BY_EXTENSION[extname(fileName).toLowerCase()];
+	const contentType =
+		declared && declared !== 'application/octet-stream'
+			? declared
+			: TYPES_BY_EXTENSION[extname(fileName).toLowerCase()];
 	if (!contentType) return invalid('Could not determine the content type of the file');
-	if (!SUPPORTED_TYPES.has(contentType) && !contentType.startsWith('image/')) return invalid(`Unsupported file type: ${contentType}`);
+	if (!SUPPORTED_TYPES.has(contentType) && !contentType.startsWith('image/'))
+		return invalid(`Unsupported file type: ${contentType}`);
 	if (file.size === 0) return invalid('Missing or invalid file data: the file is empty');
 	return { file: { fileName, contentType, ...file } };
 }
 
 function fromMultipart(parts: FormPart[]): ResolvedUpload {
-	const part = parts.find((candidate) => candidate.name === FILE_FIELD && candidate.fileName !== undefined);
+	const part = parts.find(
+		(candidate) => candidate.name === FILE_FIELD && candidate.fileName !== undefined,
+	);
 	if (!part) return invalid(`Missing or invalid file data: no file in form field "${FILE_FIELD}"`);
 	if (part.size > MAX_UPLOAD_BYTES) return { status: 413, error: 'File too large' };
-	return typed(part.fileName || 'upload', part.contentType, { size: part.size, sha256: part.sha256, form: 'multipart' });
+	return typed(part.fileName || 'upload', part.contentType, {
+		size: part.size,
+		sha256: part.sha256,
+		form: 'multipart',
+	});
 }
 
 function fromBase64(json: Record<string, unknown>): ResolvedUpload {
 	const { file, fileName, contentType } = json;
-	if (typeof file !== 'string' || !/^[A-Za-z0-9+/\s]*={0,2}\s*$/.test(file) || typeof fileName !== 'string' || fileName.trim() === '') {
-		return invalid('Missing or invalid file data: expected {"file": "<base64>", "fileName": "..."}');
+	if (
+		typeof file !== 'string' ||
+		!/^[A-Za-z0-9+/\s]*={0,2}\s*$/.test(file) ||
+		typeof fileName !== 'string' ||
+		fileName.trim() === ''
+	) {
+		return invalid(
+			'Missing or invalid file data: expected {"file": "<base64>", "fileName": "..."}',
+		);
 	}
 	const bytes = Buffer.from(file, 'base64');
 	const sha256 = createHash('sha256').update(bytes).digest('hex');
-	return typed(fileName.trim(), typeof contentType === 'string' ? contentType : undefined, { size: bytes.length, sha256, form: 'base64' });
+	return typed(fileName.trim(), typeof contentType === 'string' ? contentType : undefined, {
+		size: bytes.length,
+		sha256,
+		form: 'base64',
+	});
 }
 
 function isLoopback(hostname: string): boolean {
@@ -119,11 +148,17 @@ async function fromUrl(json: Record<string, unknown>): Promise<ResolvedUpload> {
 	} catch {
 		return invalid('Invalid URL');
 	}
-	if (url.protocol !== 'http:' && url.protocol !== 'https:') return invalid('Invalid URL: only http and https are supported');
-	if (!isLoopback(url.hostname)) return invalid('The emulator only downloads files from loopback addresses');
+	if (url.protocol !== 'http:' && url.protocol !== 'https:')
+		return invalid('Invalid URL: only http and https are supported');
+	if (!isLoopback(url.hostname))
+		return invalid('The emulator only downloads files from loopback addresses');
 	try {
-		const response = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
-		if (response.status !== 200 || !response.body) return invalid(`Could not download the file (HTTP ${response.status})`);
+		const response = await fetch(url, {
+			redirect: 'manual',
+			signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+		});
+		if (response.status !== 200 || !response.body)
+			return invalid(`Could not download the file (HTTP ${response.status})`);
 		const hash = createHash('sha256');
 		let size = 0;
 		for await (const chunk of response.body) {
@@ -131,10 +166,22 @@ async function fromUrl(json: Record<string, unknown>): Promise<ResolvedUpload> {
 			if (size > MAX_UPLOAD_BYTES) return { status: 413, error: 'File too large' };
 			hash.update(chunk);
 		}
-		const named = typeof json.fileName === 'string' && json.fileName.trim() !== '' ? json.fileName.trim() : undefined;
-		const fileName = named ?? (decodeURIComponent(url.pathname.split('/').pop() ?? '') || 'download');
-		const contentType = typeof json.contentType === 'string' && json.contentType !== '' ? json.contentType : (response.headers.get('content-type') ?? undefined);
-		return typed(fileName, contentType, { size, sha256: hash.digest('hex'), form: 'url', url: url.href });
+		const named =
+			typeof json.fileName === 'string' && json.fileName.trim() !== ''
+				? json.fileName.trim()
+				: undefined;
+		const fileName =
+			named ?? (decodeURIComponent(url.pathname.split('/').pop() ?? '') || 'download');
+		const contentType =
+			typeof json.contentType === 'string' && json.contentType !== ''
+				? json.contentType
+				: (response.headers.get('content-type') ?? undefined);
+		return typed(fileName, contentType, {
+			size,
+			sha256: hash.digest('hex'),
+			form: 'url',
+			url: url.href,
+		});
 	} catch {
 		return invalid('Could not download the file from the URL');
 	}
@@ -151,7 +198,8 @@ export async function resolveUpload(received: ReceivedUpload): Promise<ResolvedU
 			return fromMultipart(received.parts);
 	}
 	const { json } = received;
-	if (typeof json !== 'object' || json === null || Array.isArray(json)) return invalid('Missing or invalid file data');
+	if (typeof json !== 'object' || json === null || Array.isArray(json))
+		return invalid('Missing or invalid file data');
 	const body = json as Record<string, unknown>;
 	if (typeof body.url === 'string') return await fromUrl(body);
 	return fromBase64(body);

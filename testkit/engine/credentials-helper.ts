@@ -31,7 +31,9 @@ export type CredentialData = Record<string, string | number | boolean | undefine
 
 /** The fields a user filled in, as n8n stores them. */
 export function storedFields(data: CredentialData): ICredentialDataDecryptedObject {
-	return Object.fromEntries(Object.entries(data).filter(([, value]) => value !== undefined)) as ICredentialDataDecryptedObject;
+	return Object.fromEntries(
+		Object.entries(data).filter(([, value]) => value !== undefined),
+	) as ICredentialDataDecryptedObject;
 }
 
 interface StoredCredential {
@@ -54,16 +56,21 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 
 	/** Stores a credential the way a user saves it in the n8n UI. */
 	addCredential(credential: StoredCredential): INodeCredentialsDetails {
-		this.store.set(`${credential.type}\u0000${credential.id}`, { ...credential, data: { ...credential.data } });
+		this.store.set(`${credential.type}\u0000${credential.id}`, {
+			...credential,
+			data: { ...credential.data },
+		});
 		return { id: credential.id, name: credential.name };
 	}
 
 	/** The credential type, refused when it needs what this helper does not do. */
 	private credentialType(name: string): ICredentialType {
 		const type = this.types(name);
-		if (type.extends?.length) unsupported(`Credential type "${name}" extends ${type.extends.join(', ')}, which`);
+		if (type.extends?.length)
+			unsupported(`Credential type "${name}" extends ${type.extends.join(', ')}, which`);
 		if (type.preAuthentication) unsupported(`preAuthentication (credential type "${name}")`);
-		if (type.restrictToSupportedNodes) unsupported(`restrictToSupportedNodes (credential type "${name}")`);
+		if (type.restrictToSupportedNodes)
+			unsupported(`restrictToSupportedNodes (credential type "${name}")`);
 		return type;
 	}
 
@@ -88,7 +95,9 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 	): Promise<ICredentialDataDecryptedObject> {
 		const stored = this.store.get(`${type}\u0000${nodeCredentials.id ?? ''}`);
 		if (stored === undefined) {
-			throw new UnexpectedError(`Credential with ID "${nodeCredentials.id}" does not exist for type "${type}".`);
+			throw new UnexpectedError(
+				`Credential with ID "${nodeCredentials.id}" does not exist for type "${type}".`,
+			);
 		}
 		return this.withDefaults(stored.data, type);
 	}
@@ -96,10 +105,18 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 	/** The stored values over the type's defaults, as n8n hands a credential to a node. */
 	withDefaults(data: ICredentialDataDecryptedObject, type: string): ICredentialDataDecryptedObject {
 		for (const value of Object.values(data)) {
-			if (typeof value === 'string' && isExpression(value)) unsupported('An expression in a stored credential value');
+			if (typeof value === 'string' && isExpression(value))
+				unsupported('An expression in a stored credential value');
 		}
 		const properties = this.getCredentialsProperties(type);
-		return NodeHelpers.getNodeParameters(properties, data as INodeParameters, true, false, null, null) as ICredentialDataDecryptedObject;
+		return NodeHelpers.getNodeParameters(
+			properties,
+			data as INodeParameters,
+			true,
+			false,
+			null,
+			null,
+		) as ICredentialDataDecryptedObject;
 	}
 
 	async authenticate(
@@ -111,16 +128,24 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 	): Promise<IHttpRequestOptions> {
 		const { authenticate } = this.credentialType(typeName);
 		if (authenticate === undefined) return requestOptions as IHttpRequestOptions;
-		if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions as IHttpRequestOptions);
+		if (typeof authenticate === 'function')
+			return await authenticate(credentials, requestOptions as IHttpRequestOptions);
 		if (workflow === undefined || node === undefined) {
-			throw new UnexpectedError('Workflow and node are required for declarative credential authentication');
+			throw new UnexpectedError(
+				'Workflow and node are required for declarative credential authentication',
+			);
 		}
 		const target = requestOptions as unknown as Record<string, Record<string, unknown> | undefined>;
 		target.headers ??= {};
 		for (const [section, entries] of Object.entries(authenticate.properties)) {
 			for (const [rawKey, rawValue] of Object.entries(entries as Record<string, unknown>)) {
 				const bucket = (target[section] ??= {});
-				bucket[resolveAuthValue(rawKey, credentials, workflow, node)] = resolveAuthValue(rawValue, credentials, workflow, node);
+				bucket[resolveAuthValue(rawKey, credentials, workflow, node)] = resolveAuthValue(
+					rawValue,
+					credentials,
+					workflow,
+					node,
+				);
 			}
 		}
 		return requestOptions as IHttpRequestOptions;
@@ -149,9 +174,22 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 }
 
 /** A generic-auth entry: plain values pass unchanged, expressions see `$credentials`. */
-function resolveAuthValue(value: unknown, credentials: ICredentialDataDecryptedObject, workflow: Workflow, node: INode): string {
+function resolveAuthValue(
+	value: unknown,
+	credentials: ICredentialDataDecryptedObject,
+	workflow: Workflow,
+	node: INode,
+): string {
 	if (typeof value !== 'string' || !isExpression(value)) return value as string;
-	const resolved = workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials }, undefined, '');
-	if (resolved === undefined || resolved === null || resolved === '' || resolved === false) return '';
+	const resolved = workflow.expression.getSimpleParameterValue(
+		node,
+		value,
+		'internal',
+		{ $credentials: credentials },
+		undefined,
+		'',
+	);
+	if (resolved === undefined || resolved === null || resolved === '' || resolved === false)
+		return '';
 	return resolved.toString();
 }

@@ -5,5 +5,11 @@ export { storeBinaries, useBinaryDataMode, type BinaryInput } from './binary-dat
 export type { CredentialData } from './credentials-helper';
 export type { RunNodeResult } from './run-result';
 export { testCredential } from './test-credential';
-export { openWebhook, runWebhook, type WebhookCall, type WebhookEndpoint, type WebhookRunResult } from './run-webhook';
+export {
+	openWebhook,
+	runWebhook,
+	type WebhookCall,
+	type WebhookEndpoint,
+	type WebhookRunResult,
+} from './run-webhook';
 export { HarnessCredentialsHelper } from './credentials-helper';

@@ -1,7 +1,14 @@
 /** n8n's view of the installed node types in a harness workflow: the package's plus two helpers. */
 import type { PackageDirectoryLoader } from 'n8n-core';
 import { NodeConnectionTypes, NodeHelpers, UnexpectedError } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypes, IVersionedNodeType } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypes,
+	IVersionedNodeType,
+} from 'n8n-workflow';
 
 /** Type strings of the harness's own helper nodes. */
 export const INPUT_NODE_TYPE = 'harness.itemsInput';

@@ -31,7 +31,13 @@ export interface NodeUnderTest {
 	thrown: unknown[];
 }
 
-export function workflowNode(name: string, type: string, typeVersion: number, x: number, y = 0): INode {
+export function workflowNode(
+	name: string,
+	type: string,
+	typeVersion: number,
+	x: number,
+	y = 0,
+): INode {
 	return { id: randomUUID(), name, type, typeVersion, position: [x, y], parameters: {} };
 }
 
@@ -41,10 +47,17 @@ export async function nodeUnderTest(setup: NodeSetup): Promise<NodeUnderTest> {
 	const thrown: unknown[] = [];
 	const nodeTypes = new HarnessNodeTypes(loader, type, (error) => thrown.push(error));
 	const { description } = NodeHelpers.getVersionedNodeType(nodeTypes.getByName(type));
-	const newest = Array.isArray(description.version) ? Math.max(...description.version) : description.version;
+	const newest = Array.isArray(description.version)
+		? Math.max(...description.version)
+		: description.version;
 	const credentialsHelper = new HarnessCredentialsHelper((name) => loader.getCredential(name).type);
 
-	const node = workflowNode(description.defaults.name ?? description.displayName, type, setup.typeVersion ?? newest, 220);
+	const node = workflowNode(
+		description.defaults.name ?? description.displayName,
+		type,
+		setup.typeVersion ?? newest,
+		220,
+	);
 	node.parameters = structuredClone(setup.parameters) as INode['parameters'];
 	for (const [credentialType, fields] of Object.entries(setup.credentials ?? {})) {
 		node.credentials ??= {};

@@ -20,9 +20,12 @@ export async function loadPackage(packageDir: string): Promise<PackageDirectoryL
 			try {
 				await loader.loadAll();
 			} catch (error) {
-				throw new Error(`n8n could not load the package in ${key} (is it built? npm run build): ${(error as Error).message}`, {
-					cause: error,
-				});
+				throw new Error(
+					`n8n could not load the package in ${key} (is it built? npm run build): ${(error as Error).message}`,
+					{
+						cause: error,
+					},
+				);
 			}
 			if (loader.loadedNodes.length === 0) {
 				throw new Error(`The package in ${key} declares no nodes in its "n8n" section`);

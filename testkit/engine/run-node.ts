@@ -17,10 +17,23 @@ import { randomUUID } from 'node:crypto';
 
 import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import { NodeConnectionTypes, Workflow, createRunExecutionData } from 'n8n-workflow';
-import type { IBinaryKeyData, IConnections, IDataObject, INode, INodeExecutionData, IRun, IWorkflowBase } from 'n8n-workflow';
+import type {
+	IBinaryKeyData,
+	IConnections,
+	IDataObject,
+	INode,
+	INodeExecutionData,
+	IRun,
+	IWorkflowBase,
+} from 'n8n-workflow';
 
 import { WORKFLOW_ID, additionalData } from './additional-data';
-import { storeBinaries, useBinaryDataMode, type BinaryDataMode, type BinaryInput } from './binary-data';
+import {
+	storeBinaries,
+	useBinaryDataMode,
+	type BinaryDataMode,
+	type BinaryInput,
+} from './binary-data';
 import { INPUT_NODE_TYPE, PASS_THROUGH_NODE_TYPE } from './node-types';
 import { nodeUnderTest, workflowNode, type NodeSetup } from './node-under-test';
 import { collectResult, type RunNodeResult } from './run-result';
@@ -65,27 +78,71 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	const withErrorOutput = options.onError === 'continueErrorOutput';
 	if (options.downstream === true) {
 		const after = withErrorOutput ? [AFTER_SUCCESS, AFTER_ERROR] : [AFTER_SUCCESS];
-		after.forEach((name, index) => nodes.push(workflowNode(name, PASS_THROUGH_NODE_TYPE, 1, 440, index * 200)));
-		connections[underTest.name] = { main: after.map((name) => [{ node: name, type: NodeConnectionTypes.Main, index: 0 }]) };
+		after.forEach((name, index) =>
+			nodes.push(workflowNode(name, PASS_THROUGH_NODE_TYPE, 1, 440, index * 200)),
+		);
+		connections[underTest.name] = {
+			main: after.map((name) => [{ node: name, type: NodeConnectionTypes.Main, index: 0 }]),
+		};
 	}
 	const settings = { executionOrder: 'v1' as const };
-	const workflow = new Workflow({ id: WORKFLOW_ID, name: 'Engine harness', nodes, connections, active: false, nodeTypes, staticData: {}, settings });
+	const workflow = new Workflow({
+		id: WORKFLOW_ID,
+		name: 'Engine harness',
+		nodes,
+		connections,
+		active: false,
+		nodeTypes,
+		staticData: {},
+		settings,
+	});
 
 	const executionId = randomUUID();
-	const workflowData = { id: WORKFLOW_ID, name: workflow.name, active: false, isArchived: false, nodes, connections, settings, staticData: {} };
-	const hooks = new ExecutionLifecycleHooks('manual', executionId, workflowData as unknown as IWorkflowBase);
+	const workflowData = {
+		id: WORKFLOW_ID,
+		name: workflow.name,
+		active: false,
+		isArchived: false,
+		nodes,
+		connections,
+		settings,
+		staticData: {},
+	};
+	const hooks = new ExecutionLifecycleHooks(
+		'manual',
+		executionId,
+		workflowData as unknown as IWorkflowBase,
+	);
 	const items = await inputItems(options, executionId);
 	const runExecutionData = createRunExecutionData({
 		executionData: { nodeExecutionStack: [{ node: input, data: { main: [items] }, source: null }] },
 	});
 	const outputs = {
-		main: options.downstream === true ? { node: AFTER_SUCCESS, index: 0 } : { node: underTest.name, index: 0 },
-		error: !withErrorOutput ? undefined : options.downstream === true ? { node: AFTER_ERROR, index: 0 } : { node: underTest.name, index: 1 },
+		main:
+			options.downstream === true
+				? { node: AFTER_SUCCESS, index: 0 }
+				: { node: underTest.name, index: 0 },
+		error: !withErrorOutput
+			? undefined
+			: options.downstream === true
+				? { node: AFTER_ERROR, index: 0 }
+				: { node: underTest.name, index: 1 },
 	};
 	const finish = (run: IRun | undefined, error?: Error) =>
-		collectResult({ run, error, thrown, nodeName: underTest.name, outputs, logs: logTextSince(mark) });
+		collectResult({
+			run,
+			error,
+			thrown,
+			nodeName: underTest.name,
+			outputs,
+			logs: logTextSince(mark),
+		});
 
-	const workflowExecute = new WorkflowExecute(additionalData(credentialsHelper, executionId, hooks), 'manual', runExecutionData);
+	const workflowExecute = new WorkflowExecute(
+		additionalData(credentialsHelper, executionId, hooks),
+		'manual',
+		runExecutionData,
+	);
 	let execution: ReturnType<WorkflowExecute['processRunExecutionData']>;
 	try {
 		// Throws synchronously when the workflow has issues (e.g. a required parameter is empty).
@@ -104,15 +161,22 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	}
 }
 
-async function inputItems(options: RunNodeOptions, executionId: string): Promise<INodeExecutionData[]> {
+async function inputItems(
+	options: RunNodeOptions,
+	executionId: string,
+): Promise<INodeExecutionData[]> {
 	const withFiles = options.items.some((item) => item.binary !== undefined);
-	if (withFiles || options.binaryDataMode !== undefined) await useBinaryDataMode(options.binaryDataMode ?? 'default');
+	if (withFiles || options.binaryDataMode !== undefined)
+		await useBinaryDataMode(options.binaryDataMode ?? 'default');
 	return await Promise.all(
 		options.items.map(async (item) => {
 			const json = structuredClone(item.json) as IDataObject;
 			if (item.storedBinary !== undefined) return { json, binary: item.storedBinary };
 			if (item.binary === undefined) return { json };
-			return { json, binary: await storeBinaries(item.binary, { workflowId: WORKFLOW_ID, executionId }) };
+			return {
+				json,
+				binary: await storeBinaries(item.binary, { workflowId: WORKFLOW_ID, executionId }),
+			};
 		}),
 	);
 }

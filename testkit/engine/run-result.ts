@@ -32,7 +32,11 @@ interface OutputRef {
 
 /** Turns what the engine recorded about an error (a plain-object copy) back into an Error. */
 function rebuildError(recorded: object): Error {
-	const { message, name, stack, ...rest } = recorded as { message?: unknown; name?: unknown; stack?: unknown };
+	const { message, name, stack, ...rest } = recorded as {
+		message?: unknown;
+		name?: unknown;
+		stack?: unknown;
+	};
 	const error = new Error(typeof message === 'string' ? message : 'Unknown error');
 	Object.assign(error, rest);
 	if (typeof name === 'string') error.name = name;
@@ -67,7 +71,9 @@ export function collectResult(source: {
 }): RunNodeResult {
 	const { run, nodeName } = source;
 	const runData = run?.data.resultData.runData ?? {};
-	const recorded = (runData[nodeName]?.[0]?.error as object | undefined) ?? (run?.data.resultData.error as object | undefined);
+	const recorded =
+		(runData[nodeName]?.[0]?.error as object | undefined) ??
+		(run?.data.resultData.error as object | undefined);
 	return {
 		main: output(runData, source.outputs.main),
 		errorOutput: output(runData, source.outputs.error),

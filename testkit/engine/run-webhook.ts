@@ -23,7 +23,13 @@ import type { AddressInfo } from 'node:net';
 
 import { WebhookContext } from 'n8n-core';
 import { Workflow } from 'n8n-workflow';
-import type { IHttpRequestMethods, INodeExecutionData, IWebhookData, IWebhookFunctions, IWorkflowExecuteAdditionalData } from 'n8n-workflow';
+import type {
+	IHttpRequestMethods,
+	INodeExecutionData,
+	IWebhookData,
+	IWebhookFunctions,
+	IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
 
 import { httpRequest, type HttpReply } from '../http';
 import { WORKFLOW_ID, additionalData } from './additional-data';
@@ -89,7 +95,9 @@ async function asN8nRequest(req: IncomingMessage): Promise<IncomingMessage | und
 }
 
 function answerJson(res: ServerResponse, status: number, value: unknown): void {
-	res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(value));
+	res
+		.writeHead(status, { 'content-type': 'application/json; charset=utf-8' })
+		.end(JSON.stringify(value));
 }
 
 /** Starts the webhook of a node of the package; close() it after use. */
@@ -98,8 +106,17 @@ export async function openWebhook(setup: NodeSetup): Promise<WebhookEndpoint> {
 	const { node, description, nodeTypes, credentialsHelper } = await nodeUnderTest(setup);
 	const webhook = description.webhooks?.[0];
 	const type = nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
-	if (webhook === undefined || typeof type.webhook !== 'function') throw new Error(`${node.type} is not a webhook node`);
-	const workflow = new Workflow({ id: WORKFLOW_ID, name: 'Webhook harness', nodes: [node], connections: {}, active: true, nodeTypes, staticData: {} });
+	if (webhook === undefined || typeof type.webhook !== 'function')
+		throw new Error(`${node.type} is not a webhook node`);
+	const workflow = new Workflow({
+		id: WORKFLOW_ID,
+		name: 'Webhook harness',
+		nodes: [node],
+		connections: {},
+		active: true,
+		nodeTypes,
+		staticData: {},
+	});
 	const method = String(webhook.httpMethod) as IHttpRequestMethods;
 	const calls: WebhookCall[] = [];
 
@@ -107,21 +124,38 @@ export async function openWebhook(setup: NodeSetup): Promise<WebhookEndpoint> {
 		const call: WebhookCall = { nodeRan: false };
 		calls.push(call);
 		const request = await asN8nRequest(req);
-		if (request === undefined) return answerJson(res, 422, { code: 422, message: 'Failed to parse request body' });
-		const data: IWorkflowExecuteAdditionalData = additionalData(credentialsHelper, `harness-webhook-${calls.length}`);
+		if (request === undefined)
+			return answerJson(res, 422, { code: 422, message: 'Failed to parse request body' });
+		const data: IWorkflowExecuteAdditionalData = additionalData(
+			credentialsHelper,
+			`harness-webhook-${calls.length}`,
+		);
 		data.httpRequest = request as unknown as IWorkflowExecuteAdditionalData['httpRequest'];
 		data.httpResponse = res as unknown as IWorkflowExecuteAdditionalData['httpResponse'];
-		const webhookData: IWebhookData = { httpMethod: method, node: node.name, path: String(webhook.path), webhookDescription: webhook, workflowId: WORKFLOW_ID, workflowExecuteAdditionalData: data };
+		const webhookData: IWebhookData = {
+			httpMethod: method,
+			node: node.name,
+			path: String(webhook.path),
+			webhookDescription: webhook,
+			workflowId: WORKFLOW_ID,
+			workflowExecuteAdditionalData: data,
+		};
 		const context = new WebhookContext(workflow, node, data, 'webhook', webhookData, [], null);
 		try {
 			call.nodeRan = true;
 			const response = await type.webhook!.call(context as IWebhookFunctions);
 			call.workflowData = response.workflowData;
 			if (response.noWebhookResponse === true) return;
-			if (response.workflowData === undefined) return answerJson(res, 200, response.webhookResponse ?? { message: 'Webhook call received' });
+			if (response.workflowData === undefined)
+				return answerJson(
+					res,
+					200,
+					response.webhookResponse ?? { message: 'Webhook call received' },
+				);
 			const responseData = webhook.responseData ?? 'firstEntryJson';
 			if (responseData === 'noData') res.writeHead(200).end();
-			else if (typeof responseData === 'string' && responseData !== '') res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(responseData);
+			else if (typeof responseData === 'string' && responseData !== '')
+				res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(responseData);
 			else answerJson(res, 200, response.webhookResponse ?? { message: 'Workflow was started' });
 		} catch (thrown) {
 			call.error = thrown instanceof Error ? thrown : new Error(String(thrown));

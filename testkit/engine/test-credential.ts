@@ -9,7 +9,13 @@ import { randomUUID } from 'node:crypto';
 
 import { ExecuteContext, RoutingNode } from 'n8n-core';
 import { NodeConnectionTypes, Workflow, createRunExecutionData } from 'n8n-workflow';
-import type { ICredentialTestRequest, INode, INodeExecutionData, INodeType, INodeTypes } from 'n8n-workflow';
+import type {
+	ICredentialTestRequest,
+	INode,
+	INodeExecutionData,
+	INodeType,
+	INodeTypes,
+} from 'n8n-workflow';
 
 import { additionalData } from './additional-data';
 import { HarnessCredentialsHelper, storedFields, type CredentialData } from './credentials-helper';
@@ -37,7 +43,15 @@ function credentialTestNodeType(credentialType: string, test: ICredentialTestReq
 			inputs: [NodeConnectionTypes.Main],
 			outputs: [NodeConnectionTypes.Main],
 			credentials: [{ name: credentialType, required: true }],
-			properties: [{ displayName: 'Temp', name: 'temp', type: 'string', routing: { request: test.request }, default: '' }],
+			properties: [
+				{
+					displayName: 'Temp',
+					name: 'temp',
+					type: 'string',
+					routing: { request: test.request },
+					default: '',
+				},
+			],
 		},
 	};
 }
@@ -53,13 +67,17 @@ function getPath(value: unknown, path: string): unknown {
 
 /** What n8n says when the test request throws: a rule's message, the status text, or the error code. */
 function failure(error: unknown, test: ICredentialTestRequest): CredentialTestResult {
-	const cause = (error as { cause?: { response?: { status: number; statusText?: string }; code?: string } }).cause;
+	const cause = (
+		error as { cause?: { response?: { status: number; statusText?: string }; code?: string } }
+	).cause;
 	if (cause?.response !== undefined) {
 		const { status, statusText } = cause.response;
 		for (const rule of test.rules ?? []) {
-			if (rule.type === 'responseCode' && rule.properties.value === status) return { status: 'Error', message: rule.properties.message };
+			if (rule.type === 'responseCode' && rule.properties.value === status)
+				return { status: 'Error', message: rule.properties.message };
 		}
-		if (status < 199 || status > 299) return { status: 'Error', message: statusText || `Received HTTP status code: ${status}` };
+		if (status < 199 || status > 299)
+			return { status: 'Error', message: statusText || `Received HTTP status code: ${status}` };
 	} else if (cause?.code) {
 		return { status: 'Error', message: cause.code };
 	}
@@ -67,10 +85,15 @@ function failure(error: unknown, test: ICredentialTestRequest): CredentialTestRe
 }
 
 /** Tests a credential of the package with the given fields, as its Test button in n8n does. */
-export async function testCredential(options: { type: string; data: CredentialData; packageDir?: string }): Promise<CredentialTestResult> {
+export async function testCredential(options: {
+	type: string;
+	data: CredentialData;
+	packageDir?: string;
+}): Promise<CredentialTestResult> {
 	const loader = await loadPackage(options.packageDir ?? REPO_ROOT);
 	const { test } = loader.getCredential(options.type).type;
-	if (test === undefined) return { status: 'Error', message: 'No testing function found for this credential.' };
+	if (test === undefined)
+		return { status: 'Error', message: 'No testing function found for this credential.' };
 
 	const credentialsHelper = new HarnessCredentialsHelper((name) => loader.getCredential(name).type);
 	const data = credentialsHelper.withDefaults(storedFields(options.data), options.type);
@@ -86,7 +109,11 @@ export async function testCredential(options: { type: string; data: CredentialDa
 		parameters: {},
 		credentials: { [options.type]: CREDENTIAL },
 	};
-	const nodeTypes: INodeTypes = { getByName: () => testNodeType, getByNameAndVersion: () => testNodeType, getKnownTypes: () => ({}) };
+	const nodeTypes: INodeTypes = {
+		getByName: () => testNodeType,
+		getByNameAndVersion: () => testNodeType,
+		getKnownTypes: () => ({}),
+	};
 	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
 	const executionData = additionalData(credentialsHelper, randomUUID());
 	executionData.currentNodeParameters = node.parameters;

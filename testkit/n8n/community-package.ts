@@ -13,14 +13,21 @@ import { PACKAGE_NAME, REPO_ROOT } from '../repo';
 
 function run(command: string, args: string[], options: SpawnSyncOptions): string {
 	const result = spawnSync(command, args, { encoding: 'utf8', ...options });
-	if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status ?? result.signal}):\n${String(result.stderr)}`);
+	if (result.status !== 0)
+		throw new Error(
+			`${command} ${args.join(' ')} failed (${result.status ?? result.signal}):\n${String(result.stderr)}`,
+		);
 	return String(result.stdout);
 }
 
 /** `npm pack` of the built repository (or another built copy of it) into `destination`; returns the tarball's path. */
 export function packPackage(destination: string, packageDir = REPO_ROOT): string {
 	// --ignore-scripts: prepack would build again; the callers have just built.
-	const stdout = run('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', destination], { cwd: packageDir });
+	const stdout = run(
+		'npm',
+		['pack', '--silent', '--ignore-scripts', '--pack-destination', destination],
+		{ cwd: packageDir },
+	);
 	return join(destination, stdout.trim().split('\n').pop() as string);
 }
 
@@ -38,14 +45,28 @@ export function installCommunityPackage(userFolder: string, tarball: string): st
 
 	const manifestPath = join(packageDir, 'package.json');
 	const manifest = readJson(manifestPath);
-	for (const key of ['devDependencies', 'peerDependencies', 'optionalDependencies']) delete manifest[key];
+	for (const key of ['devDependencies', 'peerDependencies', 'optionalDependencies'])
+		delete manifest[key];
 	writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
-	const flags = ['--audit=false', '--fund=false', '--bin-links=false', '--install-strategy=shallow', '--ignore-scripts=true', '--package-lock=false', '--loglevel=error'];
+	const flags = [
+		'--audit=false',
+		'--fund=false',
+		'--bin-links=false',
+		'--install-strategy=shallow',
+		'--ignore-scripts=true',
+		'--package-lock=false',
+		'--loglevel=error',
+	];
 	run('npm', ['install', ...flags], { cwd: packageDir });
 
 	const nodesManifestPath = join(nodesDir, 'package.json');
-	const nodesManifest = existsSync(nodesManifestPath) ? readJson(nodesManifestPath) : { name: 'installed-nodes', private: true };
-	nodesManifest.dependencies = { ...(nodesManifest.dependencies as object | undefined), [PACKAGE_NAME]: manifest.version };
+	const nodesManifest = existsSync(nodesManifestPath)
+		? readJson(nodesManifestPath)
+		: { name: 'installed-nodes', private: true };
+	nodesManifest.dependencies = {
+		...(nodesManifest.dependencies as object | undefined),
+		[PACKAGE_NAME]: manifest.version,
+	};
 	writeFileSync(nodesManifestPath, JSON.stringify(nodesManifest, null, 2));
 	return packageDir;
 }

@@ -18,7 +18,8 @@ export function n8nEnv({ major, userFolder, port, brokerPort }: N8nEnvOptions): 
 	// Variables of an outer n8n or of the caller's shell must not leak into this instance; nor
 	// jest's NODE_ENV=test, with which n8n's CLI commands exit 0 without doing anything.
 	for (const key of Object.keys(env)) {
-		if (/^(N8N_|DB_|EXECUTIONS_|QUEUE_|GENERIC_TIMEZONE$|WEBHOOK_URL$|NODE_ENV$)/.test(key)) delete env[key];
+		if (/^(N8N_|DB_|EXECUTIONS_|QUEUE_|GENERIC_TIMEZONE$|WEBHOOK_URL$|NODE_ENV$)/.test(key))
+			delete env[key];
 	}
 	return {
 		...env,

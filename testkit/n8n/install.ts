@@ -47,14 +47,18 @@ function log(message: string): void {
 
 export function cacheDir(): string {
 	const dir = process.env.N8N_NODES_1FLOW_CACHE_DIR;
-	if (!dir) throw new Error('N8N_NODES_1FLOW_CACHE_DIR is not set: run this through scripts/run.js (an npm script)');
+	if (!dir)
+		throw new Error(
+			'N8N_NODES_1FLOW_CACHE_DIR is not set: run this through scripts/run.js (an npm script)',
+		);
 	return dir;
 }
 
 function run(command: string, args: string[], options: SpawnSyncOptions): void {
 	const result = spawnSync(command, args, { stdio: 'inherit', ...options });
 	if (result.error) throw result.error;
-	if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.status ?? result.signal}`);
+	if (result.status !== 0)
+		throw new Error(`${command} ${args.join(' ')} exited with ${result.status ?? result.signal}`);
 }
 
 function pidAlive(pid: number): boolean {
@@ -97,26 +101,59 @@ function installDir(version: string): string {
 
 export function isN8nInstalled(major: N8nMajor): boolean {
 	const dir = installDir(PINNED[major]);
-	return existsSync(join(dir, MARKER)) && existsSync(join(dir, 'node_modules', 'n8n', 'bin', 'n8n'));
+	return (
+		existsSync(join(dir, MARKER)) && existsSync(join(dir, 'node_modules', 'n8n', 'bin', 'n8n'))
+	);
 }
 
 function install(major: N8nMajor, version: string, dir: string): void {
-	const env = { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
+	const env = {
+		...process.env,
+		npm_config_update_notifier: 'false',
+		npm_config_fund: 'false',
+		npm_config_audit: 'false',
+	};
 	const staging = `${dir}.partial`;
 	const started = Date.now();
-	log(`Installing n8n ${version} into ${dir} (first use only: about 8 minutes on 2 cores, 3 GB plus 0.8 GB of npm cache)`);
+	log(
+		`Installing n8n ${version} into ${dir} (first use only: about 8 minutes on 2 cores, 3 GB plus 0.8 GB of npm cache)`,
+	);
 	rmSync(staging, { recursive: true, force: true });
 	mkdirSync(staging, { recursive: true });
-	const manifest = { name: `n8n-app-${version}`, private: true, description: 'n8n for n8n-nodes-1flow dev and e2e tests', overrides: OVERRIDES[major] };
+	const manifest = {
+		name: `n8n-app-${version}`,
+		private: true,
+		description: 'n8n for n8n-nodes-1flow dev and e2e tests',
+		overrides: OVERRIDES[major],
+	};
 	writeFileSync(join(staging, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 	// --ignore-scripts: with scripts, @confluentinc/kafka-javascript downloads a binary from
 	// outside the npm registry and isolated-vm compiles; of all install scripts only sqlite3's
 	// build is needed.
-	run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', `n8n@${version}`], { cwd: staging, env });
+	run(
+		'npm',
+		[
+			'install',
+			'--ignore-scripts',
+			'--no-audit',
+			'--no-fund',
+			'--loglevel=error',
+			`n8n@${version}`,
+		],
+		{ cwd: staging, env },
+	);
 	run('npm', ['rebuild', 'sqlite3', '--loglevel=error'], { cwd: staging, env });
-	const check = spawnSync(process.execPath, ['-e', "require('sqlite3')"], { cwd: staging, env, encoding: 'utf8' });
-	if (check.status !== 0) throw new Error(`sqlite3 did not build for n8n ${version}:\n${check.stderr}`);
-	writeFileSync(join(staging, MARKER), `${JSON.stringify({ version, installedAt: new Date().toISOString() })}\n`);
+	const check = spawnSync(process.execPath, ['-e', "require('sqlite3')"], {
+		cwd: staging,
+		env,
+		encoding: 'utf8',
+	});
+	if (check.status !== 0)
+		throw new Error(`sqlite3 did not build for n8n ${version}:\n${check.stderr}`);
+	writeFileSync(
+		join(staging, MARKER),
+		`${JSON.stringify({ version, installedAt: new Date().toISOString() })}\n`,
+	);
 	rmSync(dir, { recursive: true, force: true });
 	renameSync(staging, dir);
 	log(`n8n ${version} installed in ${Math.round((Date.now() - started) / 1000)} s`);
@@ -124,7 +161,10 @@ function install(major: N8nMajor, version: string, dir: string): void {
 
 /** Installs the pinned n8n of a major line on first use; later calls only check a marker file. */
 export function ensureN8n(major: N8nMajor): N8nApp {
-	if (Number(process.versions.node.split('.')[0]) < 24) throw new Error(`n8n needs Node 24 here, this is ${process.version}: run it through scripts/run.js`);
+	if (Number(process.versions.node.split('.')[0]) < 24)
+		throw new Error(
+			`n8n needs Node 24 here, this is ${process.version}: run it through scripts/run.js`,
+		);
 	const version = PINNED[major];
 	const dir = installDir(version);
 	if (!isN8nInstalled(major)) {

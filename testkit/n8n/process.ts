@@ -19,10 +19,20 @@ export interface CliResult {
 }
 
 /** Runs one n8n CLI command; never rejects for a non-zero exit. */
-export function n8nCli(app: N8nApp, args: string[], env: NodeJS.ProcessEnv, timeoutMs = 180_000): Promise<CliResult> {
+export function n8nCli(
+	app: N8nApp,
+	args: string[],
+	env: NodeJS.ProcessEnv,
+	timeoutMs = 180_000,
+): Promise<CliResult> {
 	const started = Date.now();
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [app.binPath, ...args], { cwd: env.N8N_USER_FOLDER, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+		const child = spawn(process.execPath, [app.binPath, ...args], {
+			cwd: env.N8N_USER_FOLDER,
+			env,
+			stdio: ['ignore', 'pipe', 'pipe'],
+			detached: true,
+		});
 		let stdout = '';
 		let output = '';
 		child.stdout.on('data', (chunk: Buffer) => {
@@ -64,8 +74,16 @@ interface StartOptions {
 }
 
 /** Starts `n8n start` and resolves once its REST API answers. */
-export async function startN8n(app: N8nApp, { env, inheritOutput = false, readyTimeoutMs = 240_000, onExit }: StartOptions): Promise<N8nServer> {
-	const server = startChildServer(process.execPath, [app.binPath, 'start'], { cwd: env.N8N_USER_FOLDER, env, inheritOutput, onExit });
+export async function startN8n(
+	app: N8nApp,
+	{ env, inheritOutput = false, readyTimeoutMs = 240_000, onExit }: StartOptions,
+): Promise<N8nServer> {
+	const server = startChildServer(process.execPath, [app.binPath, 'start'], {
+		cwd: env.N8N_USER_FOLDER,
+		env,
+		inheritOutput,
+		onExit,
+	});
 	// /healthz answers as soon as the port is open; the REST routes (and webhooks) come later,
 	// once n8n has loaded its nodes. /rest/settings is among the last routes set up.
 	const settings = `http://127.0.0.1:${env.N8N_PORT}/rest/settings`;
@@ -79,8 +97,25 @@ export async function startN8n(app: N8nApp, { env, inheritOutput = false, readyT
 }
 
 /** Starts `n8n worker --concurrency N` (queue mode) and resolves once it says it is ready. */
-export async function startN8nWorker(app: N8nApp, { env, concurrency, readyTimeoutMs = 240_000 }: { env: NodeJS.ProcessEnv; concurrency: number; readyTimeoutMs?: number }): Promise<N8nServer> {
-	const server = startChildServer(process.execPath, [app.binPath, 'worker', `--concurrency=${concurrency}`], { cwd: env.N8N_USER_FOLDER, env });
-	await waitUntilReady(server, 'n8n worker', () => /n8n worker is now ready/.test(server.logs()), readyTimeoutMs, 500);
+export async function startN8nWorker(
+	app: N8nApp,
+	{
+		env,
+		concurrency,
+		readyTimeoutMs = 240_000,
+	}: { env: NodeJS.ProcessEnv; concurrency: number; readyTimeoutMs?: number },
+): Promise<N8nServer> {
+	const server = startChildServer(
+		process.execPath,
+		[app.binPath, 'worker', `--concurrency=${concurrency}`],
+		{ cwd: env.N8N_USER_FOLDER, env },
+	);
+	await waitUntilReady(
+		server,
+		'n8n worker',
+		() => /n8n worker is now ready/.test(server.logs()),
+		readyTimeoutMs,
+		500,
+	);
 	return server;
 }

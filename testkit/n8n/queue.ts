@@ -25,7 +25,10 @@ export interface QueueFleetOptions {
 }
 
 /** The settings every process of the fleet shares. */
-function sharedEnv({ postgres, redisPort }: QueueFleetOptions, encryptionKey: string): NodeJS.ProcessEnv {
+function sharedEnv(
+	{ postgres, redisPort }: QueueFleetOptions,
+	encryptionKey: string,
+): NodeJS.ProcessEnv {
 	return {
 		EXECUTIONS_MODE: 'queue',
 		N8N_ENCRYPTION_KEY: encryptionKey,
@@ -55,11 +58,23 @@ export class QueueFleet {
 		const { app, userFolder, workers } = options;
 		const shared = sharedEnv(options, randomBytes(24).toString('hex'));
 		const ports = await freePorts(2 + 2 * workers);
-		const envOf = (index: number) => ({ ...n8nEnv({ major: app.major, userFolder, port: ports[2 * index], brokerPort: ports[2 * index + 1] }), ...shared });
+		const envOf = (index: number) => ({
+			...n8nEnv({
+				major: app.major,
+				userFolder,
+				port: ports[2 * index],
+				brokerPort: ports[2 * index + 1],
+			}),
+			...shared,
+		});
 		const workerEnvs = Array.from({ length: workers }, (_, index) => ({
 			...envOf(index + 1),
 			// Each worker its own event log; in one folder they would write the same file.
-			N8N_EVENTBUS_LOGWRITER_LOGFULLPATH: join(userFolder, '.n8n', `n8nEventLog-worker-${index + 1}.log`),
+			N8N_EVENTBUS_LOGWRITER_LOGFULLPATH: join(
+				userFolder,
+				'.n8n',
+				`n8nEventLog-worker-${index + 1}.log`,
+			),
 		}));
 		return new QueueFleet(options, envOf(0), workerEnvs);
 	}
@@ -77,8 +92,12 @@ export class QueueFleet {
 	async start(): Promise<void> {
 		this.main = await startN8n(this.options.app, { env: this.mainEnv });
 		const { app, concurrency } = this.options;
-		const started = await Promise.allSettled(this.workerEnvs.map((env) => startN8nWorker(app, { env, concurrency })));
-		this.workers = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+		const started = await Promise.allSettled(
+			this.workerEnvs.map((env) => startN8nWorker(app, { env, concurrency })),
+		);
+		this.workers = started.flatMap((result) =>
+			result.status === 'fulfilled' ? [result.value] : [],
+		);
 		const failed = started.find((result) => result.status === 'rejected');
 		if (failed) throw (failed as PromiseRejectedResult).reason;
 	}
@@ -92,7 +111,9 @@ export class QueueFleet {
 
 	/** The ids of the executions each worker started, in worker order. */
 	executionsByWorker(): string[][] {
-		return this.workers.map((worker) => [...worker.logs().matchAll(/Worker started execution (\d+)/g)].map((match) => match[1]));
+		return this.workers.map((worker) =>
+			[...worker.logs().matchAll(/Worker started execution (\d+)/g)].map((match) => match[1]),
+		);
 	}
 
 	async stop(): Promise<void> {

@@ -13,9 +13,12 @@ export function unflatten(text: string): unknown {
 		const entry = table[index];
 		if (typeof entry !== 'object' || entry === null) return entry;
 		if (revived.has(index)) return revived.get(index);
-		const copy: Record<string, unknown> = Array.isArray(entry) ? ([] as unknown as Record<string, unknown>) : {};
+		const copy: Record<string, unknown> = Array.isArray(entry)
+			? ([] as unknown as Record<string, unknown>)
+			: {};
 		revived.set(index, copy);
-		for (const [key, value] of Object.entries(entry)) copy[key] = typeof value === 'string' ? revive(Number(value)) : value;
+		for (const [key, value] of Object.entries(entry))
+			copy[key] = typeof value === 'string' ? revive(Number(value)) : value;
 		return copy;
 	};
 	return revive(0);

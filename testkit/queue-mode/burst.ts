@@ -48,27 +48,52 @@ export function docIdsOf(burst: number, execution: number, count: number): strin
 
 let burstCount = 0;
 
-export async function burst(deployment: QueueDeployment, variant: string, executions: number, perExecution: number, timeoutMs = 600_000): Promise<BurstResult> {
+export async function burst(
+	deployment: QueueDeployment,
+	variant: string,
+	executions: number,
+	perExecution: number,
+	timeoutMs = 600_000,
+): Promise<BurstResult> {
 	const { emulator, postgres, fleet, options } = deployment;
 	const number = ++burstCount;
-	const lists = Array.from({ length: executions }, (_, execution) => docIdsOf(number, execution, perExecution));
+	const lists = Array.from({ length: executions }, (_, execution) =>
+		docIdsOf(number, execution, perExecution),
+	);
 	const documents = lists.flat();
 	emulator.addDocuments(WEBHOOK_ID, documents);
 	// A fresh, full token bucket and an empty request log for every burst.
 	emulator.setFaults(options.faults);
 	emulator.resetRecord();
-	const lastIdBefore = Number(postgres.query('SELECT coalesce(max(id), 0) FROM execution_entity')[0][0]);
+	const lastIdBefore = Number(
+		postgres.query('SELECT coalesce(max(id), 0) FROM execution_entity')[0][0],
+	);
 
 	const firedAt = Date.now();
 	const url = `${fleet.baseUrl}/webhook/${webhookPathOf(variant)}`;
-	const answers = await Promise.all(lists.map((docIds) => httpRequest(url, { body: { docs: docIds.map((docId) => ({ docId })) }, timeoutMs: 60_000 })));
+	const answers = await Promise.all(
+		lists.map((docIds) =>
+			httpRequest(url, { body: { docs: docIds.map((docId) => ({ docId })) }, timeoutMs: 60_000 }),
+		),
+	);
 	const refused = answers.filter((answer) => answer.status !== 200);
-	if (refused.length > 0) throw new Error(`${refused.length} webhook calls were refused: ${refused[0].status} ${refused[0].text.slice(0, 300)}`);
+	if (refused.length > 0)
+		throw new Error(
+			`${refused.length} webhook calls were refused: ${refused[0].status} ${refused[0].text.slice(0, 300)}`,
+		);
 
-	const finished = () => Number(postgres.query(`SELECT count(*) FROM execution_entity WHERE id > ${lastIdBefore} AND status IN ('${FINISHED.join("','")}')`)[0][0]);
+	const finished = () =>
+		Number(
+			postgres.query(
+				`SELECT count(*) FROM execution_entity WHERE id > ${lastIdBefore} AND status IN ('${FINISHED.join("','")}')`,
+			)[0][0],
+		);
 	const deadline = firedAt + timeoutMs;
 	while (finished() < executions) {
-		if (Date.now() > deadline) throw new Error(`only ${finished()} of ${executions} executions finished within ${timeoutMs} ms`);
+		if (Date.now() > deadline)
+			throw new Error(
+				`only ${finished()} of ${executions} executions finished within ${timeoutMs} ms`,
+			);
 		await sleep(250);
 	}
 
@@ -89,7 +114,9 @@ export async function burst(deployment: QueueDeployment, variant: string, execut
 		for (const item of failed.slice(0, 3 - failures.length)) failures.push(String(item.json.error));
 	}
 	const ids = new Set(rows.map(([id]) => id));
-	const byWorker = fleet.executionsByWorker().map((started) => started.filter((id) => ids.has(id)).length);
+	const byWorker = fleet
+		.executionsByWorker()
+		.map((started) => started.filter((id) => ids.has(id)).length);
 
 	const requests = emulator.requests;
 	const counts = documents.map((docId) => emulator.deleteCount(docId));
@@ -100,7 +127,9 @@ export async function burst(deployment: QueueDeployment, variant: string, execut
 		perExecution,
 		documents: documents.length,
 		wallMs: lastStoppedAt - firedAt,
-		requestSpanMs: Math.max(...requests.map((request) => request.endedAt)) - Math.min(...requests.map((request) => request.startedAt)),
+		requestSpanMs:
+			Math.max(...requests.map((request) => request.endedAt)) -
+			Math.min(...requests.map((request) => request.startedAt)),
 		limitMs: (documents.length / rate) * 1000,
 		requests: requests.length,
 		rateLimited: requests.filter((request) => request.status === 429).length,

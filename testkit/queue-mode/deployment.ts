@@ -59,7 +59,10 @@ export class QueueDeployment {
 		mkdirSync(userFolder, { recursive: true, mode: 0o700 });
 		installCommunityPackage(userFolder, options.tarball);
 		const secret = `queue-secret-${randomBytes(12).toString('hex')}`;
-		const emulator = new OneFlowEmulator({ webhooks: [{ id: WEBHOOK_ID, secret, documents: [] }], faults: options.faults });
+		const emulator = new OneFlowEmulator({
+			webhooks: [{ id: WEBHOOK_ID, secret, documents: [] }],
+			faults: options.faults,
+		});
 		const started: Array<{ stop(): Promise<void> }> = [];
 		try {
 			const baseUrl = await emulator.start();
@@ -77,12 +80,29 @@ export class QueueDeployment {
 				concurrency: options.workerConcurrency,
 			});
 			started.push(fleet);
-			const deployment = new QueueDeployment(options, secret, postgres, redis, fleet, emulator, userFolder);
+			const deployment = new QueueDeployment(
+				options,
+				secret,
+				postgres,
+				redis,
+				fleet,
+				emulator,
+				userFolder,
+			);
 			const credential = { id: 'queueOneFlowCred', name: '1Flow (queue mode)' };
-			await deployment.import('credentials', [{ ...credential, type: 'oneFlowApi', data: { baseUrl, webhookId: WEBHOOK_ID, webhookSecret: secret } }]);
-			const workflows = Object.entries(options.variants).map(([variant, nodeOptions], index) => bulkDeleteWorkflow(credential, variant, index, nodeOptions));
+			await deployment.import('credentials', [
+				{
+					...credential,
+					type: 'oneFlowApi',
+					data: { baseUrl, webhookId: WEBHOOK_ID, webhookSecret: secret },
+				},
+			]);
+			const workflows = Object.entries(options.variants).map(([variant, nodeOptions], index) =>
+				bulkDeleteWorkflow(credential, variant, index, nodeOptions),
+			);
 			await deployment.import('workflow', workflows);
-			for (const workflow of workflows) await deployment.cliOrThrow(['publish:workflow', `--id=${String(workflow.id)}`]);
+			for (const workflow of workflows)
+				await deployment.cliOrThrow(['publish:workflow', `--id=${String(workflow.id)}`]);
 			await fleet.start();
 			return deployment;
 		} catch (error) {
@@ -94,7 +114,8 @@ export class QueueDeployment {
 	private async cliOrThrow(args: string[]): Promise<void> {
 		const result = await this.fleet.cli(args);
 		this.cliOutputs.push(result);
-		if (result.code !== 0 || /An error occurred/.test(result.output)) throw new Error(`n8n ${args[0]} failed (${result.code}):\n${result.output.slice(-3000)}`);
+		if (result.code !== 0 || /An error occurred/.test(result.output))
+			throw new Error(`n8n ${args[0]} failed (${result.code}):\n${result.output.slice(-3000)}`);
 	}
 
 	private async import(kind: 'credentials' | 'workflow', entries: unknown[]): Promise<void> {
@@ -117,12 +138,16 @@ export class QueueDeployment {
 		// The stored executions name the deleted documents; Bull keeps its queue under "bull:".
 		check('PostgreSQL (pg_dump of the n8n database)', this.postgres.dump(), 'doc_q');
 		check('Redis (snapshot of every key)', this.redis.snapshot(), 'bull:');
-		for (const [name, logs] of Object.entries(this.fleet.logs())) check(`n8n ${name} output`, logs, 'n8n');
-		this.cliOutputs.forEach((result, index) => check(`n8n CLI command ${index + 1} output`, result.output, 'n8n'));
+		for (const [name, logs] of Object.entries(this.fleet.logs()))
+			check(`n8n ${name} output`, logs, 'n8n');
+		this.cliOutputs.forEach((result, index) =>
+			check(`n8n CLI command ${index + 1} output`, result.output, 'n8n'),
+		);
 		check('PostgreSQL server log', this.postgres.logs(), '');
 		check('Redis server log', this.redis.logs(), '');
 		const n8nFolder = join(this.userFolder, '.n8n');
-		for (const file of filesUnder(n8nFolder, ['nodes'])) check(`file ${relative(this.userFolder, file)}`, readFileSync(file), '');
+		for (const file of filesUnder(n8nFolder, ['nodes']))
+			check(`file ${relative(this.userFolder, file)}`, readFileSync(file), '');
 		return checks;
 	}
 

@@ -17,7 +17,12 @@ export function webhookPathOf(variant: string): string {
 }
 
 /** The workflow for one set of the 1Flow node's options; `index` makes its ids unique. */
-export function bulkDeleteWorkflow(credential: CredentialRef, variant: string, index: number, nodeOptions: Record<string, unknown>): Record<string, unknown> {
+export function bulkDeleteWorkflow(
+	credential: CredentialRef,
+	variant: string,
+	index: number,
+	nodeOptions: Record<string, unknown>,
+): Record<string, unknown> {
 	const position = (x: number, y = 0) => [x, y];
 	return {
 		id: `queueDelete${index}`,
@@ -31,7 +36,12 @@ export function bulkDeleteWorkflow(credential: CredentialRef, variant: string, i
 				typeVersion: 2.1,
 				position: position(0),
 				webhookId: `9a0f3c2e-0000-4000-8000-${String(index).padStart(12, '0')}`,
-				parameters: { httpMethod: 'POST', path: webhookPathOf(variant), responseMode: 'onReceived', options: {} },
+				parameters: {
+					httpMethod: 'POST',
+					path: webhookPathOf(variant),
+					responseMode: 'onReceived',
+					options: {},
+				},
 			},
 			{
 				id: '9a0f3c2e-0000-4000-8000-000000000002',
@@ -49,16 +59,40 @@ export function bulkDeleteWorkflow(credential: CredentialRef, variant: string, i
 				position: position(440),
 				credentials: { oneFlowApi: credential },
 				onError: 'continueErrorOutput',
-				parameters: { resource: 'document', operation: 'delete', docId: '={{ $json.docId }}', options: nodeOptions },
+				parameters: {
+					resource: 'document',
+					operation: 'delete',
+					docId: '={{ $json.docId }}',
+					options: nodeOptions,
+				},
 			},
-			{ id: '9a0f3c2e-0000-4000-8000-000000000004', name: 'Deleted', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: position(680, -100), parameters: {} },
-			{ id: '9a0f3c2e-0000-4000-8000-000000000005', name: 'Not deleted', type: 'n8n-nodes-base.noOp', typeVersion: 1, position: position(680, 100), parameters: {} },
+			{
+				id: '9a0f3c2e-0000-4000-8000-000000000004',
+				name: 'Deleted',
+				type: 'n8n-nodes-base.noOp',
+				typeVersion: 1,
+				position: position(680, -100),
+				parameters: {},
+			},
+			{
+				id: '9a0f3c2e-0000-4000-8000-000000000005',
+				name: 'Not deleted',
+				type: 'n8n-nodes-base.noOp',
+				typeVersion: 1,
+				position: position(680, 100),
+				parameters: {},
+			},
 		],
 		connections: {
-			'Documents to delete': { main: [[{ node: 'One item per document', type: 'main', index: 0 }]] },
+			'Documents to delete': {
+				main: [[{ node: 'One item per document', type: 'main', index: 0 }]],
+			},
 			'One item per document': { main: [[{ node: DELETE_NODE, type: 'main', index: 0 }]] },
 			[DELETE_NODE]: {
-				main: [[{ node: 'Deleted', type: 'main', index: 0 }], [{ node: 'Not deleted', type: 'main', index: 0 }]],
+				main: [
+					[{ node: 'Deleted', type: 'main', index: 0 }],
+					[{ node: 'Not deleted', type: 'main', index: 0 }],
+				],
 			},
 		},
 	};

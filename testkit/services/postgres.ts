@@ -49,17 +49,50 @@ export class Postgres {
 		const port = await freePort();
 		const dir = mkdtempSync(join(tmpdir(), 'postgres-'));
 		const data = join(dir, 'data');
-		const connection = { host: '127.0.0.1', port, database, user: 'tester', password: randomBytes(12).toString('hex') };
+		const connection = {
+			host: '127.0.0.1',
+			port,
+			database,
+			user: 'tester',
+			password: randomBytes(12).toString('hex'),
+		};
 		const passwordFile = join(dir, 'password');
 		writeFileSync(passwordFile, connection.password, { mode: 0o600 });
 		if (isRoot()) {
-			const [uid, gid] = ['-u', '-g'].map((flag) => Number(runCommand('id', [flag, SYSTEM_USER]).trim()));
+			const [uid, gid] = ['-u', '-g'].map((flag) =>
+				Number(runCommand('id', [flag, SYSTEM_USER]).trim()),
+			);
 			for (const path of [dir, passwordFile]) chownSync(path, uid, gid);
 		}
-		runCommand(...asUser(SYSTEM_USER, join(bin, 'initdb'), ['-D', data, '-U', connection.user, `--pwfile=${passwordFile}`, '--auth=scram-sha-256', '-E', 'UTF8', '--no-sync']));
+		runCommand(
+			...asUser(SYSTEM_USER, join(bin, 'initdb'), [
+				'-D',
+				data,
+				'-U',
+				connection.user,
+				`--pwfile=${passwordFile}`,
+				'--auth=scram-sha-256',
+				'-E',
+				'UTF8',
+				'--no-sync',
+			]),
+		);
 		rmSync(passwordFile);
-		const settings = ['listen_addresses=127.0.0.1', 'unix_socket_directories=', 'fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'max_connections=200'];
-		const [command, args] = asUser(SYSTEM_USER, join(bin, 'postgres'), ['-D', data, '-p', String(port), ...settings.flatMap((setting) => ['-c', setting])]);
+		const settings = [
+			'listen_addresses=127.0.0.1',
+			'unix_socket_directories=',
+			'fsync=off',
+			'synchronous_commit=off',
+			'full_page_writes=off',
+			'max_connections=200',
+		];
+		const [command, args] = asUser(SYSTEM_USER, join(bin, 'postgres'), [
+			'-D',
+			data,
+			'-p',
+			String(port),
+			...settings.flatMap((setting) => ['-c', setting]),
+		]);
 		// SIGINT: PostgreSQL's fast shutdown (SIGTERM would wait for every client to leave).
 		const server = startChildServer(command, args, { stopSignal: 'SIGINT' });
 		const postgres = new Postgres(connection, bin, dir, server);
@@ -74,7 +107,16 @@ export class Postgres {
 	}
 
 	private clientArgs(database: string): string[] {
-		return ['-h', this.connection.host, '-p', String(this.connection.port), '-U', this.connection.user, '-d', database];
+		return [
+			'-h',
+			this.connection.host,
+			'-p',
+			String(this.connection.port),
+			'-U',
+			this.connection.user,
+			'-d',
+			database,
+		];
 	}
 
 	private answers(): boolean {
@@ -86,7 +128,22 @@ export class Postgres {
 	}
 
 	private psql(database: string, sql: string): string {
-		return runCommand(join(this.bin, 'psql'), [...this.clientArgs(database), '-X', '-A', '-t', '-F', '\t', '-v', 'ON_ERROR_STOP=1', '-c', sql], { env: this.clientEnv() });
+		return runCommand(
+			join(this.bin, 'psql'),
+			[
+				...this.clientArgs(database),
+				'-X',
+				'-A',
+				'-t',
+				'-F',
+				'\t',
+				'-v',
+				'ON_ERROR_STOP=1',
+				'-c',
+				sql,
+			],
+			{ env: this.clientEnv() },
+		);
 	}
 
 	/** Rows of a query on the database, each a list of column texts. */
@@ -99,7 +156,9 @@ export class Postgres {
 
 	/** The whole database as pg_dump's plain SQL. */
 	dump(): string {
-		return runCommand(join(this.bin, 'pg_dump'), this.clientArgs(this.connection.database), { env: this.clientEnv() });
+		return runCommand(join(this.bin, 'pg_dump'), this.clientArgs(this.connection.database), {
+			env: this.clientEnv(),
+		});
 	}
 
 	logs(): string {

@@ -25,7 +25,22 @@ export class Redis {
 		const port = await freePort();
 		const dir = mkdtempSync(join(tmpdir(), 'redis-'));
 		// No background saves, no append-only file; an uncompressed snapshot when asked, so its strings can be searched.
-		const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--rdbcompression', 'no', '--daemonize', 'no'];
+		const args = [
+			'--port',
+			String(port),
+			'--bind',
+			'127.0.0.1',
+			'--dir',
+			dir,
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--rdbcompression',
+			'no',
+			'--daemonize',
+			'no',
+		];
 		const server = startChildServer(SERVER, args, { cwd: dir, stopSignal: 'SIGTERM' });
 		const redis = new Redis(port, dir, server);
 		await waitUntilReady(server, `redis-server on port ${port}`, () => redis.ping(), 30_000);

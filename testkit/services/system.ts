@@ -10,10 +10,21 @@ export function log(message: string): void {
 }
 
 /** Runs a command to its end; its stdout, or an error with its output. */
-export function runCommand(command: string, args: string[], options: SpawnSyncOptions = {}): string {
-	const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, ...options });
+export function runCommand(
+	command: string,
+	args: string[],
+	options: SpawnSyncOptions = {},
+): string {
+	const result = spawnSync(command, args, {
+		encoding: 'utf8',
+		maxBuffer: 256 * 1024 * 1024,
+		...options,
+	});
 	if (result.error) throw result.error;
-	if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status ?? result.signal}):\n${String(result.stderr).slice(-3000)}`);
+	if (result.status !== 0)
+		throw new Error(
+			`${command} ${args.join(' ')} failed (${result.status ?? result.signal}):\n${String(result.stderr).slice(-3000)}`,
+		);
 	return String(result.stdout);
 }
 
@@ -31,10 +42,15 @@ export function ensureDebianPackages(packages: string[], present: () => boolean)
 	const started = Date.now();
 	log(`${command} (first use on this machine)`);
 	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-	if (!listsUpdated) runCommand('apt-get', ['update', '-q'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+	if (!listsUpdated)
+		runCommand('apt-get', ['update', '-q'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
 	listsUpdated = true;
-	runCommand('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...packages], { env, stdio: ['ignore', 'ignore', 'pipe'] });
-	if (!present()) throw new Error(`${command} finished, but ${packages.join(', ')} still cannot be found`);
+	runCommand('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...packages], {
+		env,
+		stdio: ['ignore', 'ignore', 'pipe'],
+	});
+	if (!present())
+		throw new Error(`${command} finished, but ${packages.join(', ')} still cannot be found`);
 	log(`installed in ${Math.round((Date.now() - started) / 1000)} s`);
 }
 

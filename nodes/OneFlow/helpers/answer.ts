@@ -1,6 +1,13 @@
 import type { Attempt } from '../transport';
 import type { Action } from '../texts/actions';
-import { directConnectionNote, networkFailure, originOf, redirectFailure, statusFailure, unconfirmedFailure } from '../texts/answers';
+import {
+	directConnectionNote,
+	networkFailure,
+	originOf,
+	redirectFailure,
+	statusFailure,
+	unconfirmedFailure,
+} from '../texts/answers';
 import type { Step } from './bulk';
 import { withNote } from './failure';
 
@@ -21,7 +28,11 @@ function isRetryableStatus(status: number): boolean {
  * and lost connections are worth retrying, and flagged when the request may have been
  * carried out although its answer was lost (timeout, reset).
  */
-export function readAnswer(attempt: Attempt, action: Action, context: AnswerContext): Step<Record<string, unknown>> {
+export function readAnswer(
+	attempt: Attempt,
+	action: Action,
+	context: AnswerContext,
+): Step<Record<string, unknown>> {
 	const { url, secret, timeoutMs } = context;
 	if (attempt.kind === 'network') {
 		const origin = originOf(url, url);
@@ -34,14 +45,24 @@ export function readAnswer(attempt: Attempt, action: Action, context: AnswerCont
 
 	const { status, body } = attempt;
 	if (status >= 200 && status < 300) {
-		const answer = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : undefined;
+		const answer =
+			typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : undefined;
 		if (answer?.success === true) return { type: 'done', value: answer };
 		return { type: 'fail', failure: unconfirmedFailure(status, action, answer !== undefined) };
 	}
 	if (status >= 300 && status < 400) {
-		return { type: 'fail', failure: redirectFailure(status, action, originOf(attempt.location, url)) };
+		return {
+			type: 'fail',
+			failure: redirectFailure(status, action, originOf(attempt.location, url)),
+		};
 	}
 	const failure = statusFailure(status, action, body, secret);
 	if (!isRetryableStatus(status)) return { type: 'fail', failure };
-	return { type: 'retry', failure, maybeCarriedOut: false, rateLimited: status === 429, retryAfter: attempt.retryAfter };
+	return {
+		type: 'retry',
+		failure,
+		maybeCarriedOut: false,
+		rateLimited: status === 429,
+		retryAfter: attempt.retryAfter,
+	};
 }

@@ -39,7 +39,11 @@ export type Settled<T> =
  * One attempt. `answerLost`: an earlier attempt may have been carried out, its answer lost.
  * `shouldStop`: whether the run was cancelled or stopped, for attempts that wait.
  */
-export type Attempt<K, T> = (key: K, answerLost: boolean, shouldStop: () => boolean) => Promise<Step<T>>;
+export type Attempt<K, T> = (
+	key: K,
+	answerLost: boolean,
+	shouldStop: () => boolean,
+) => Promise<Step<T>>;
 
 export interface BulkSettings extends BackoffSettings {
 	/** Most requests in flight at once. */
@@ -61,7 +65,11 @@ export const DEFAULT_RATE_LIMIT_WAIT_MS = 300_000;
  * Runs `attempt` for each key, at most `concurrency` at a time, retrying what is worth
  * retrying. Results come back in the order of `keys`.
  */
-export async function runBulk<K, T>(keys: K[], attempt: Attempt<K, T>, settings: BulkSettings): Promise<Array<Settled<T>>> {
+export async function runBulk<K, T>(
+	keys: K[],
+	attempt: Attempt<K, T>,
+	settings: BulkSettings,
+): Promise<Array<Settled<T>>> {
 	const results: Array<Settled<T>> = new Array(keys.length);
 	const pacer = settings.pacer ?? new Pacer();
 	const rateLimitWaitMs = settings.maxRateLimitWaitMs ?? DEFAULT_RATE_LIMIT_WAIT_MS;
@@ -78,8 +86,15 @@ export async function runBulk<K, T>(keys: K[], attempt: Attempt<K, T>, settings:
 		let faults = 0;
 		let rateLimitedSince: number | undefined;
 		let lastFailure: Failure | undefined;
-		const giveUp = (failure: Failure): Settled<T> => ({ status: 'failed', failure: withAttempts(failure, attempts) });
-		const cutShort = (failure: Failure): Settled<T> => ({ status: 'notSent', reason: reason(), lastTry: { failure, answerLost } });
+		const giveUp = (failure: Failure): Settled<T> => ({
+			status: 'failed',
+			failure: withAttempts(failure, attempts),
+		});
+		const cutShort = (failure: Failure): Settled<T> => ({
+			status: 'notSent',
+			reason: reason(),
+			lastTry: { failure, answerLost },
+		});
 		for (;;) {
 			const sentAt = await pacer.acquire(shouldStop);
 			// Nothing starts once the run stops; an item tried before says how its last try ended.
@@ -91,7 +106,8 @@ export async function runBulk<K, T>(keys: K[], attempt: Attempt<K, T>, settings:
 			if (step.type === 'done') return { status: 'done', value: step.value };
 			if (step.type === 'fail') return { status: 'failed', failure: step.failure };
 			// A consequence of the stop, not a failure of its own: never the error the node throws.
-			if (step.type === 'interrupted') return { status: 'notSent', reason: reason(), failure: step.failure };
+			if (step.type === 'interrupted')
+				return { status: 'notSent', reason: reason(), failure: step.failure };
 			lastFailure = step.failure;
 			if (step.rateLimited) {
 				// 1Flow did nothing: sending again is always safe, so only time bounds it.

@@ -10,14 +10,20 @@ export type OutputMode = 'simplified' | 'raw' | 'lineItems';
 const RESERVED = new Set(['documentId', 'status', 'docType', 'lineItems', 'schema']);
 
 function objectOf(value: unknown): IDataObject {
-	return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as IDataObject) : {};
+	return typeof value === 'object' && value !== null && !Array.isArray(value)
+		? (value as IDataObject)
+		: {};
 }
 
 /** The line items of `extraction.tables.items`, each as an object. */
 export function lineItemsOf(answer: IDataObject): IDataObject[] {
 	const items = objectOf(objectOf(objectOf(answer.extraction).tables)).items;
 	if (!Array.isArray(items)) return [];
-	return items.map((item) => (typeof item === 'object' && item !== null && !Array.isArray(item) ? (item as IDataObject) : { value: item }));
+	return items.map((item) =>
+		typeof item === 'object' && item !== null && !Array.isArray(item)
+			? (item as IDataObject)
+			: { value: item },
+	);
 }
 
 /** `extractionStatus` of the answer, e.g. PENDING, PARTIAL, EXTRACTED, INDEXED; null when absent. */
@@ -34,12 +40,16 @@ export function extractionStatusOf(answer: IDataObject): string | null {
 export function simplifyDocument(answer: IDataObject, documentId: string): IDataObject {
 	const docType = objectOf(answer.status).docType;
 	const simplified: IDataObject = {
-		documentId: typeof answer.documentId === 'string' && answer.documentId !== '' ? answer.documentId : documentId,
+		documentId:
+			typeof answer.documentId === 'string' && answer.documentId !== ''
+				? answer.documentId
+				: documentId,
 		status: extractionStatusOf(answer),
 		docType: typeof docType === 'string' ? docType : null,
 	};
 	const fields = { ...objectOf(answer.document), ...objectOf(objectOf(answer.extraction).fields) };
-	for (const [key, value] of Object.entries(fields)) if (!RESERVED.has(key)) simplified[key] = value;
+	for (const [key, value] of Object.entries(fields))
+		if (!RESERVED.has(key)) simplified[key] = value;
 	simplified.lineItems = lineItemsOf(answer);
 	if (answer.schema !== undefined) simplified.schema = answer.schema;
 	return simplified;
@@ -56,10 +66,19 @@ export function lineItemRows(answer: IDataObject, documentId: string): IDataObje
 	delete header.schema;
 	const items = lineItemsOf(answer);
 	if (items.length === 0) return [{ ...header, lineNumber: null }];
-	return items.map((item, index) => ({ ...header, lineNumber: index + 1, ...item, documentId: header.documentId }));
+	return items.map((item, index) => ({
+		...header,
+		lineNumber: index + 1,
+		...item,
+		documentId: header.documentId,
+	}));
 }
 
-export function shapeDocument(answer: IDataObject, documentId: string, mode: OutputMode): IDataObject[] {
+export function shapeDocument(
+	answer: IDataObject,
+	documentId: string,
+	mode: OutputMode,
+): IDataObject[] {
 	if (mode === 'raw') return [deepCopy(answer)];
 	if (mode === 'lineItems') return lineItemRows(answer, documentId);
 	return [simplifyDocument(answer, documentId)];

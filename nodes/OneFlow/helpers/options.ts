@@ -13,7 +13,10 @@ export interface RequestOptions {
 }
 
 /** The option fields, worded for one operation: `requests` names them, `retried` says what is retried. */
-export function requestOptionFields(words: { requests: string; retried: string }): INodeProperties[] {
+export function requestOptionFields(words: {
+	requests: string;
+	retried: string;
+}): INodeProperties[] {
 	return [
 		{
 			displayName: 'Concurrency',
@@ -69,19 +72,30 @@ export function requestOptionFields(words: { requests: string; retried: string }
 }
 
 /** The fields' own limits and defaults, so the UI and the node agree on them. */
-const FIELDS: Record<string, INodeProperties> = Object.fromEntries(requestOptionFields({ requests: '', retried: '' }).map((field) => [field.name, field]));
+const FIELDS: Record<string, INodeProperties> = Object.fromEntries(
+	requestOptionFields({ requests: '', retried: '' }).map((field) => [field.name, field]),
+);
 
 /** A number option within its field's limits; its default when unset or not a number. */
 function clamped(options: IDataObject, name: string): number {
 	const { default: fallback, typeOptions } = FIELDS[name];
 	const value = options[name];
 	const precision = typeOptions?.numberPrecision ?? 0;
-	const number = typeof value === 'number' && Number.isFinite(value) ? Number(value.toFixed(precision)) : (fallback as number);
-	return Math.min(typeOptions?.maxValue ?? number, Math.max(typeOptions?.minValue ?? number, number));
+	const number =
+		typeof value === 'number' && Number.isFinite(value)
+			? Number(value.toFixed(precision))
+			: (fallback as number);
+	return Math.min(
+		typeOptions?.maxValue ?? number,
+		Math.max(typeOptions?.minValue ?? number, number),
+	);
 }
 
 /** The node's options collection (the same for every item), with the request options clamped. */
-export function readOptions(context: IExecuteFunctions): { options: IDataObject; request: RequestOptions } {
+export function readOptions(context: IExecuteFunctions): {
+	options: IDataObject;
+	request: RequestOptions;
+} {
 	const options = context.getNodeParameter('options', 0, {}) as IDataObject;
 	return {
 		options,
@@ -99,5 +113,12 @@ export function readOptions(context: IExecuteFunctions): { options: IDataObject;
 /** An operation's Options collection, its entries in alphabetical order as n8n's editor lists them. */
 export function optionsCollection(options: INodeProperties[]): INodeProperties {
 	const sorted = [...options].sort((a, b) => a.displayName.localeCompare(b.displayName));
-	return { displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {}, options: sorted };
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: sorted,
+	};
 }

@@ -58,32 +58,50 @@ export function toNodeError(
 ): NodeApiError | NodeOperationError {
 	const { failure } = failed;
 	const doneAlready = `${countOf(doneBefore, `other ${words.noun}`)} of this run ${doneBefore === 1 ? 'was' : 'were'} ${words.done}`;
-	const description = doneBefore > 0 ? `${failure.description} ${doneAlready} before the node stopped.` : failure.description;
+	const description =
+		doneBefore > 0
+			? `${failure.description} ${doneAlready} before the node stopped.`
+			: failure.description;
 	// "[item N]", counted from 0, as n8n's own messages and its error details ("Item Index") name an item.
 	if (failed.cause === 'input') {
-		return new NodeOperationError(context.getNode(), `${failure.message} [item ${itemIndex}]`, { itemIndex, description });
+		return new NodeOperationError(context.getNode(), `${failure.message} [item ${itemIndex}]`, {
+			itemIndex,
+			description,
+		});
 	}
-	return new NodeApiError(context.getNode(), (failure.apiBody ?? { message: failure.message }) as JsonObject, {
-		message: failure.message,
-		description,
-		httpCode: failure.httpCode === null ? undefined : String(failure.httpCode),
-		itemIndex,
-	});
+	return new NodeApiError(
+		context.getNode(),
+		(failure.apiBody ?? { message: failure.message }) as JsonObject,
+		{
+			message: failure.message,
+			description,
+			httpCode: failure.httpCode === null ? undefined : String(failure.httpCode),
+			itemIndex,
+		},
+	);
 }
 
 /** The error-output shape n8n routes and merges with the input item (see README). */
 function errorItem(failed: FailedItem, itemIndex: number): INodeExecutionData {
 	const { failure, details } = failed;
 	return {
-		json: { error: failure.message, details: { ...details, httpCode: failure.httpCode, description: failure.description } },
+		json: {
+			error: failure.message,
+			details: { ...details, httpCode: failure.httpCode, description: failure.description },
+		},
 		pairedItem: { item: itemIndex },
 	};
 }
 
 /** Bad input is reported before any request is sent, unless the user chose to continue. */
-export function throwFirstInputFailure(context: IExecuteFunctions, results: Array<ItemResult | undefined>, words: RunWords): void {
+export function throwFirstInputFailure(
+	context: IExecuteFunctions,
+	results: Array<ItemResult | undefined>,
+	words: RunWords,
+): void {
 	const first = results.findIndex(isFailed);
-	if (first !== -1 && !context.continueOnFail()) throw toNodeError(context, results[first] as FailedItem, first, 0, words);
+	if (first !== -1 && !context.continueOnFail())
+		throw toNodeError(context, results[first] as FailedItem, first, 0, words);
 }
 
 /**
@@ -92,12 +110,20 @@ export function throwFirstInputFailure(context: IExecuteFunctions, results: Arra
  * is not an error: n8n marks the execution cancelled and keeps these items, which say per
  * item what was done and what was not.
  */
-export function toNodeOutput(context: IExecuteFunctions, results: ItemResult[], words: RunWords): INodeExecutionData[] {
+export function toNodeOutput(
+	context: IExecuteFunctions,
+	results: ItemResult[],
+	words: RunWords,
+): INodeExecutionData[] {
 	const done = results.filter((result) => result.done === true).length;
 	// Each item counted once: a file uploaded whose wait failed counts as uploaded, and is said to have failed afterwards.
 	const failedAfter = results.filter((result) => isFailed(result) && result.done === true).length;
-	const notSent = results.filter((result) => isFailed(result) && result.cause === 'notSent' && result.done !== true).length;
-	const failed = results.filter((result) => isFailed(result) && result.cause !== 'notSent' && result.done !== true).length;
+	const notSent = results.filter(
+		(result) => isFailed(result) && result.cause === 'notSent' && result.done !== true,
+	).length;
+	const failed = results.filter(
+		(result) => isFailed(result) && result.cause !== 'notSent' && result.done !== true,
+	).length;
 	const after = failedAfter > 0 ? ` (${failedAfter} of them failed afterwards)` : '';
 	const summary = `1Flow ${words.operation}: ${countOf(results.length, 'item')}, ${done} ${words.done}${after}, ${failed} failed, ${notSent} not sent`;
 	const cancelled = context.getExecutionCancelSignal()?.aborted === true;
@@ -108,7 +134,14 @@ export function toNodeOutput(context: IExecuteFunctions, results: ItemResult[], 
 	if (!context.continueOnFail() && !cancelled) {
 		const thrown = results.findIndex((result) => isFailed(result) && result.cause !== 'notSent');
 		// Its own effect (a file uploaded, its wait failed) is not one of the "other" items.
-		if (thrown !== -1) throw toNodeError(context, results[thrown] as FailedItem, thrown, done - (results[thrown].done === true ? 1 : 0), words);
+		if (thrown !== -1)
+			throw toNodeError(
+				context,
+				results[thrown] as FailedItem,
+				thrown,
+				done - (results[thrown].done === true ? 1 : 0),
+				words,
+			);
 	}
 	return results.flatMap((result, itemIndex) =>
 		isFailed(result)

@@ -28,9 +28,15 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
 }
 
 /** How long a Retry-After asks to wait, up to the cap; undefined when it asks nothing readable. */
-export function retryAfterMs(value: string | undefined, now: number, settings: BackoffSettings): number | undefined {
+export function retryAfterMs(
+	value: string | undefined,
+	now: number,
+	settings: BackoffSettings,
+): number | undefined {
 	const asked = parseRetryAfter(value, now);
-	return asked === undefined ? undefined : Math.min(settings.retryAfterCapMs ?? DEFAULT_RETRY_AFTER_CAP_MS, asked);
+	return asked === undefined
+		? undefined
+		: Math.min(settings.retryAfterCapMs ?? DEFAULT_RETRY_AFTER_CAP_MS, asked);
 }
 
 /**
@@ -59,4 +65,3 @@ export async function pause(ms: number, shouldStop: () => boolean): Promise<void
 		await sleep(Math.min(left, WAIT_SLICE_MS));
 	}
 }
-

@@ -33,7 +33,10 @@ export interface Operation<Input, Value> {
 	 * at a failure or was cancelled: turns each value into its final one (e.g. waits for 1Flow
 	 * to process an upload). Results in the order given.
 	 */
-	finish?(session: Session, done: Array<{ input: Input; value: Value }>): Promise<Array<Settled<Value>>>;
+	finish?(
+		session: Session,
+		done: Array<{ input: Input; value: Value }>,
+	): Promise<Array<Settled<Value>>>;
 	/** The output items of an input that succeeded. */
 	success(value: Value, input: Input): { items: INodeExecutionData[]; done: boolean };
 }
@@ -64,16 +67,31 @@ interface Sent<Value> {
 	tookEffect: boolean;
 }
 
-function resultOf<Input, Value>(operation: Operation<Input, Value>, { settled, tookEffect }: Sent<Value>, input: Input): ItemResult {
+function resultOf<Input, Value>(
+	operation: Operation<Input, Value>,
+	{ settled, tookEffect }: Sent<Value>,
+	input: Input,
+): ItemResult {
 	const details = operation.details(input);
 	switch (settled.status) {
 		case 'done':
 			return operation.success(settled.value, input);
 		case 'failed':
-			return { failure: settled.failure, cause: 'api', details: { ...details, ...settled.failure.details }, done: tookEffect };
+			return {
+				failure: settled.failure,
+				cause: 'api',
+				details: { ...details, ...settled.failure.details },
+				done: tookEffect,
+			};
 		case 'notSent': {
-			const failure = settled.failure ?? notSentFailure(settled.reason, operation.action(input), settled.lastTry);
-			return { failure, cause: 'notSent', details: { ...details, ...failure.details }, done: tookEffect };
+			const failure =
+				settled.failure ?? notSentFailure(settled.reason, operation.action(input), settled.lastTry);
+			return {
+				failure,
+				cause: 'notSent',
+				details: { ...details, ...failure.details },
+				done: tookEffect,
+			};
 		}
 	}
 }
@@ -89,23 +107,33 @@ async function sendAll<Input, Value>(
 	const prepared = await operation.prepare?.(session);
 	const outcomes = prepared
 		? keys.map((): Settled<Value> => ({ status: 'failed', failure: prepared }))
-		: await runBulk(keys, async (key, answerLost) => await operation.attempt(session, pending.get(key) as Input, answerLost), {
-				...operation.request,
-				stopOnFailure: !context.continueOnFail(),
-				signal: context.getExecutionCancelSignal(),
-				pacer: session.pacer,
-			});
-	const stopping = !context.continueOnFail() && outcomes.some((outcome) => outcome.status !== 'done');
+		: await runBulk(
+				keys,
+				async (key, answerLost) =>
+					await operation.attempt(session, pending.get(key) as Input, answerLost),
+				{
+					...operation.request,
+					stopOnFailure: !context.continueOnFail(),
+					signal: context.getExecutionCancelSignal(),
+					pacer: session.pacer,
+				},
+			);
+	const stopping =
+		!context.continueOnFail() && outcomes.some((outcome) => outcome.status !== 'done');
 	const tookEffect = outcomes.map((outcome) => outcome.status === 'done');
 	if (operation.finish && !stopping && context.getExecutionCancelSignal()?.aborted !== true) {
 		const done = keys.flatMap((key, index) => {
 			const outcome = outcomes[index];
-			return outcome.status === 'done' ? [{ index, input: pending.get(key) as Input, value: outcome.value }] : [];
+			return outcome.status === 'done'
+				? [{ index, input: pending.get(key) as Input, value: outcome.value }]
+				: [];
 		});
 		const finished = await operation.finish(session, done);
 		done.forEach(({ index }, position) => (outcomes[index] = finished[position]));
 	}
-	return new Map(keys.map((key, index) => [key, { settled: outcomes[index], tookEffect: tookEffect[index] }]));
+	return new Map(
+		keys.map((key, index) => [key, { settled: outcomes[index], tookEffect: tookEffect[index] }]),
+	);
 }
 
 export async function runOperation<Input, Value>(
@@ -114,22 +142,33 @@ export async function runOperation<Input, Value>(
 ): Promise<INodeExecutionData[]> {
 	const session = await openSession(context, operation.request);
 	const inputs: Array<Input | Failure> = [];
-	for (let itemIndex = 0; itemIndex < context.getInputData().length; itemIndex++) inputs.push(await operation.readInput(itemIndex));
+	for (let itemIndex = 0; itemIndex < context.getInputData().length; itemIndex++)
+		inputs.push(await operation.readInput(itemIndex));
 	// A credential that cannot be used fails every item; bad input fails its own item.
 	const results: Array<ItemResult | undefined> = inputs.map((input) => {
 		const failure = isFailure(session) ? session : isFailure(input) ? input : undefined;
-		return failure && { failure, cause: 'input', details: operation.details(isFailure(input) ? undefined : input) };
+		return (
+			failure && {
+				failure,
+				cause: 'input',
+				details: operation.details(isFailure(input) ? undefined : input),
+			}
+		);
 	});
 	throwFirstInputFailure(context, results, operation.words);
 
 	if (!isFailure(session)) {
-		const keyOf = (input: Input, itemIndex: number) => operation.keyOf?.(input) ?? String(itemIndex);
+		const keyOf = (input: Input, itemIndex: number) =>
+			operation.keyOf?.(input) ?? String(itemIndex);
 		const pending = new Map<string, Input>();
 		inputs.forEach((input, itemIndex) => {
 			const key = isFailure(input) ? undefined : keyOf(input, itemIndex);
 			if (key !== undefined && !pending.has(key)) pending.set(key, input as Input);
 		});
-		const sent = pending.size > 0 ? await sendAll(context, operation, session, pending) : new Map<string, Sent<Value>>();
+		const sent =
+			pending.size > 0
+				? await sendAll(context, operation, session, pending)
+				: new Map<string, Sent<Value>>();
 		const counted = new Set<string>();
 		inputs.forEach((input, itemIndex) => {
 			if (isFailure(input)) return;

@@ -34,7 +34,10 @@ export function normalizeBaseUrl(raw: unknown): string | Failure {
 		);
 	}
 	if (url.username || url.password || url.search || url.hash) {
-		return inputFailure('The Base URL must not contain a user name, password, query or fragment', hint);
+		return inputFailure(
+			'The Base URL must not contain a user name, password, query or fragment',
+			hint,
+		);
 	}
 	const path = url.pathname.replace(/\/+$/, '');
 	if (/\/api\/webhook(\/|$)/.test(path)) {
@@ -52,7 +55,10 @@ export function normalizeWebhookId(raw: unknown): string | Failure {
 	const value = typeof raw === 'string' ? raw.trim() : '';
 	if (value === '') return inputFailure('The 1Flow API credential has no Webhook ID', hint);
 	if (!WEBHOOK_ID_PATTERN.test(value)) {
-		return inputFailure('The Webhook ID in the 1Flow API credential contains characters a webhook ID cannot have', hint);
+		return inputFailure(
+			'The Webhook ID in the 1Flow API credential contains characters a webhook ID cannot have',
+			hint,
+		);
 	}
 	return value;
 }
@@ -61,7 +67,10 @@ export function normalizeWebhookId(raw: unknown): string | Failure {
 export function normalizeWebhookSecret(raw: unknown): string | Failure {
 	if (raw === undefined || raw === null) return '';
 	if (typeof raw !== 'string') {
-		return inputFailure('The Webhook Secret in the 1Flow API credential is not text', 'Enter it again.');
+		return inputFailure(
+			'The Webhook Secret in the 1Flow API credential is not text',
+			'Enter it again.',
+		);
 	}
 	const value = raw.trim();
 	if (CONTROL_CHARACTERS.test(value)) {
@@ -80,7 +89,9 @@ export interface OneFlowConnection {
 	secret: string;
 }
 
-export function resolveConnection(credentials: Record<string, unknown>): OneFlowConnection | Failure {
+export function resolveConnection(
+	credentials: Record<string, unknown>,
+): OneFlowConnection | Failure {
 	const baseUrl = normalizeBaseUrl(credentials.baseUrl ?? DEFAULT_BASE_URL);
 	if (isFailure(baseUrl)) return baseUrl;
 	const webhookId = normalizeWebhookId(credentials.webhookId);
@@ -104,7 +115,8 @@ export function normalizeDocId(raw: unknown): string | Failure {
 		return inputFailure('No document ID', hint);
 	}
 	if (typeof raw === 'number') {
-		if (!Number.isFinite(raw)) return inputFailure(`The document ID is not a finite number (${raw})`, hint);
+		if (!Number.isFinite(raw))
+			return inputFailure(`The document ID is not a finite number (${raw})`, hint);
 		if (Number.isInteger(raw) && !Number.isSafeInteger(raw)) {
 			return inputFailure(
 				'The document ID is a number too large to be exact',

@@ -11,7 +11,11 @@ function readCheck(attempt: Attempt, session: Session, timeoutMs: number): Step<
 	if (status === 400) return { type: 'done', value: true };
 	if (status === 404) return { type: 'fail', failure: WEBHOOK_CHECK.notFound };
 	if (status === 401) return { type: 'fail', failure: WEBHOOK_CHECK.secretRejected };
-	const context = { url: endpointUrl(session.webhookUrl, 'delete'), secret: session.secret, timeoutMs };
+	const context = {
+		url: endpointUrl(session.webhookUrl, 'delete'),
+		secret: session.secret,
+		timeoutMs,
+	};
 	const step = readAnswer(attempt, deleteAction(''), context);
 	const failure = WEBHOOK_CHECK.unconfirmed(status);
 	return step.type === 'retry' ? { ...step, failure } : { type: 'fail', failure };
@@ -23,10 +27,18 @@ function readCheck(attempt: Attempt, session: Session, timeoutMs: number): Step<
  * once the webhook and secret are right (and with 404/401 otherwise) without touching any
  * document. Retried like any request; undefined means confirmed.
  */
-export async function confirmWebhook(session: Session, request: RequestOptions): Promise<Failure | undefined> {
+export async function confirmWebhook(
+	session: Session,
+	request: RequestOptions,
+): Promise<Failure | undefined> {
 	const attempt = async () =>
 		readCheck(
-			await send(session, { method: 'POST', endpoint: 'delete', body: { json: { docId: '' } }, timeoutMs: request.timeout }),
+			await send(session, {
+				method: 'POST',
+				endpoint: 'delete',
+				body: { json: { docId: '' } },
+				timeoutMs: request.timeout,
+			}),
 			session,
 			request.timeout,
 		);

@@ -51,7 +51,6 @@ export function deleteAction(docId: string): Action {
 	};
 }
 
-
 export function getAction(docId: string): Action {
 	const quoted = quoteDocId(docId);
 	return {
@@ -66,7 +65,10 @@ export function getAction(docId: string): Action {
 		},
 		unknownOutcome: 'nothing was changed in 1Flow',
 		runAgain: 'run the workflow again',
-		serverError: { consequence: 'and did not send the document', hint: 'Run the workflow again later.' },
+		serverError: {
+			consequence: 'and did not send the document',
+			hint: 'Run the workflow again later.',
+		},
 		unconfirmed: 'so the node cannot read the document. Run the workflow again later.',
 		notDone: `Document ${quoted} was not read`,
 		noun: 'document',
@@ -77,7 +79,8 @@ export function getAction(docId: string): Action {
 /** `subject` is the file name, or the URL 1Flow was asked to fetch. */
 export function uploadAction(subject: string): Action {
 	const quoted = quoteDocId(subject);
-	const checkFirst = 'check in 1Flow whether the document exists before uploading the file again, or it may exist twice';
+	const checkFirst =
+		'check in 1Flow whether the document exists before uploading the file again, or it may exist twice';
 	return {
 		doing: `uploading file ${quoted}`,
 		toDo: `upload file ${quoted}`,

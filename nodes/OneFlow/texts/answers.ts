@@ -50,11 +50,21 @@ export function originOf(location: string | undefined, base: string): string {
 const oneFlowSaid = (text: string | undefined) => (text ? ` 1Flow said: "${text}".` : '');
 
 /** An HTTP error status from 1Flow (not 2xx, not 3xx). */
-export function statusFailure(status: number, action: Action, body: unknown, secret: string): Failure {
+export function statusFailure(
+	status: number,
+	action: Action,
+	body: unknown,
+	secret: string,
+): Failure {
 	const text = apiErrorText(body, secret);
 	const said = oneFlowSaid(text);
 	const apiBody = text === undefined ? undefined : { error: text };
-	const failure = (message: string, description: string): Failure => ({ message, description, httpCode: status, apiBody });
+	const failure = (message: string, description: string): Failure => ({
+		message,
+		description,
+		httpCode: status,
+		apiBody,
+	});
 	switch (status) {
 		case 400:
 			return failure(
@@ -62,9 +72,15 @@ export function statusFailure(status: number, action: Action, body: unknown, sec
 				`1Flow answered 400 Bad Request.${said} ${action.badRequestHint}`,
 			);
 		case 401:
-			return failure(`1Flow rejected the webhook secret while ${action.doing}`, `1Flow answered 401 Unauthorized.${said} ${SECRET_HINT}`);
+			return failure(
+				`1Flow rejected the webhook secret while ${action.doing}`,
+				`1Flow answered 401 Unauthorized.${said} ${SECRET_HINT}`,
+			);
 		case 404:
-			return failure(action.notFound.message, `1Flow answered 404 Not Found.${said} ${action.notFound.hint}`);
+			return failure(
+				action.notFound.message,
+				`1Flow answered 404 Not Found.${said} ${action.notFound.hint}`,
+			);
 		case 429:
 			return failure(
 				`1Flow kept rate-limiting ${action.theDoing} (HTTP 429)`,
@@ -73,9 +89,15 @@ export function statusFailure(status: number, action: Action, body: unknown, sec
 	}
 	if (status >= 500) {
 		const { consequence, hint } = action.serverError;
-		return failure(`1Flow failed with HTTP ${status} while ${action.doing}`, `1Flow had a server error, ${consequence}.${said} ${hint}`);
+		return failure(
+			`1Flow failed with HTTP ${status} while ${action.doing}`,
+			`1Flow had a server error, ${consequence}.${said} ${hint}`,
+		);
 	}
-	return failure(`1Flow refused to ${action.toDo} (HTTP ${status})`, `1Flow answered HTTP ${status}.${said}`);
+	return failure(
+		`1Flow refused to ${action.toDo} (HTTP ${status})`,
+		`1Flow answered HTTP ${status}.${said}`,
+	);
 }
 
 /** A 2xx whose body does not say `"success": true`. */
@@ -96,8 +118,17 @@ export function redirectFailure(status: number, action: Action, target: string):
 }
 
 /** No answer at all. `origin` is where the request went. */
-export function networkFailure(reason: NetworkFailure, action: Action, origin: string, timeoutMs: number): Failure {
-	const failure = (message: string, description: string): Failure => ({ message, description, httpCode: null });
+export function networkFailure(
+	reason: NetworkFailure,
+	action: Action,
+	origin: string,
+	timeoutMs: number,
+): Failure {
+	const failure = (message: string, description: string): Failure => ({
+		message,
+		description,
+		httpCode: null,
+	});
 	const RunAgain = action.runAgain.charAt(0).toUpperCase() + action.runAgain.slice(1);
 	switch (reason) {
 		case 'timeout':
@@ -106,22 +137,41 @@ export function networkFailure(reason: NetworkFailure, action: Action, origin: s
 				`The request to ${origin} timed out; ${action.unknownOutcome}. Raise "Timeout (Milliseconds)" in the node's options if 1Flow is slow, or ${action.runAgain}.`,
 			);
 		case 'reset':
-			return failure(`The connection to 1Flow dropped while ${action.doing}`, `${origin} closed the connection without an answer; ${action.unknownOutcome}. ${RunAgain}.`);
+			return failure(
+				`The connection to 1Flow dropped while ${action.doing}`,
+				`${origin} closed the connection without an answer; ${action.unknownOutcome}. ${RunAgain}.`,
+			);
 		case 'refused':
-			return failure(`Could not connect to 1Flow at ${origin} to ${action.toDo}`, `The connection was refused. ${BASE_URL_HINT} and that 1Flow is reachable from n8n.`);
+			return failure(
+				`Could not connect to 1Flow at ${origin} to ${action.toDo}`,
+				`The connection was refused. ${BASE_URL_HINT} and that 1Flow is reachable from n8n.`,
+			);
 		case 'unreachable':
-			return failure(`Could not reach 1Flow at ${origin} to ${action.toDo}`, `The host name could not be resolved or reached. ${BASE_URL_HINT} and the network of the n8n server.`);
+			return failure(
+				`Could not reach 1Flow at ${origin} to ${action.toDo}`,
+				`The host name could not be resolved or reached. ${BASE_URL_HINT} and the network of the n8n server.`,
+			);
 		case 'cancelled':
-			return failure(`The execution was cancelled while ${action.doing}`, `The request was already sent, so ${action.unknownOutcome}.`);
+			return failure(
+				`The execution was cancelled while ${action.doing}`,
+				`The request was already sent, so ${action.unknownOutcome}.`,
+			);
 		case 'other':
-			return failure(`The request to ${action.toDo} failed before 1Flow answered`, `Sending to ${origin} failed. ${BASE_URL_HINT} and the network of the n8n server.`);
+			return failure(
+				`The request to ${action.toDo} failed before 1Flow answered`,
+				`Sending to ${origin} failed. ${BASE_URL_HINT} and the network of the n8n server.`,
+			);
 	}
 }
 
 /** Added to a failed connection with "Reuse Connections" on: what that mode skips, and how to leave it. */
 export function directConnectionNote(direct: DirectConnection, origin: string): string {
-	if (direct === 'egressBlocked') return `n8n's outbound-request rules (N8N_SSRF_*) do not allow ${origin}, so nothing was sent; n8n's own request helper refuses it too.`;
-	const rules = direct === 'egressChecked' ? "n8n's outbound-request rules were checked before sending" : 'this n8n version has no outbound-request rules to check';
+	if (direct === 'egressBlocked')
+		return `n8n's outbound-request rules (N8N_SSRF_*) do not allow ${origin}, so nothing was sent; n8n's own request helper refuses it too.`;
+	const rules =
+		direct === 'egressChecked'
+			? "n8n's outbound-request rules were checked before sending"
+			: 'this n8n version has no outbound-request rules to check';
 	return `"Reuse Connections" is on: the node connects to 1Flow directly through Node.js fetch, without n8n's proxy settings (HTTP_PROXY, HTTPS_PROXY); ${rules}. If n8n reaches the internet through a proxy, turn off "Reuse Connections" in the node's options.`;
 }
 
@@ -149,7 +199,10 @@ export const WEBHOOK_CHECK = {
 export const CREDENTIAL_TEST_FAILURES: Array<[number[], string]> = [
 	[[401], 'Webhook secret rejected: check Webhook Secret (leave it empty if the webhook has none)'],
 	[[404], 'Webhook ID not found: check Webhook ID and Base URL'],
-	[[301, 302, 303, 307, 308], 'Base URL redirects elsewhere: enter the final https:// address of 1Flow'],
+	[
+		[301, 302, 303, 307, 308],
+		'Base URL redirects elsewhere: enter the final https:// address of 1Flow',
+	],
 	[[500, 502, 503, 504], '1Flow answered with a server error: try again later'],
 ];
 
@@ -157,7 +210,8 @@ export const CREDENTIAL_TEST_FAILURES: Array<[number[], string]> = [
 export function noDocumentIdFailure(action: Action): Failure {
 	return {
 		message: `1Flow's answer to ${action.theDoing} named no document`,
-		description: '1Flow answered "success": true without a documentId, so the node cannot tell which document was created. Check in 1Flow.',
+		description:
+			'1Flow answered "success": true without a documentId, so the node cannot tell which document was created. Check in 1Flow.',
 		httpCode: 200,
 	};
 }

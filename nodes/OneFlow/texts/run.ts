@@ -13,9 +13,16 @@ const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(
  * An item the run left unfinished because the execution was cancelled or the node stopped at
  * an earlier error: never sent, or (after `lastTry`) not tried again.
  */
-export function notSentFailure(reason: 'cancelled' | 'stopped', action: Action, lastTry?: LastTry): Failure {
+export function notSentFailure(
+	reason: 'cancelled' | 'stopped',
+	action: Action,
+	lastTry?: LastTry,
+): Failure {
 	if (!lastTry) {
-		const why = reason === 'cancelled' ? 'the execution was cancelled before its request was sent' : 'the node stopped at an earlier error';
+		const why =
+			reason === 'cancelled'
+				? 'the execution was cancelled before its request was sent'
+				: 'the node stopped at an earlier error';
 		return {
 			message: `${action.notDone}: ${why}`,
 			description: `No request was sent for this ${action.noun}. Run the workflow again to ${action.verb} it, or turn on "Continue" under On Error to process every item despite errors.`,
@@ -24,9 +31,12 @@ export function notSentFailure(reason: 'cancelled' | 'stopped', action: Action, 
 	}
 	const why = `${reason === 'cancelled' ? 'the execution was cancelled' : 'the node stopped at an earlier error'} before it was tried again`;
 	const { failure, answerLost } = lastTry;
-	const answered = failure.httpCode === null ? 'got no answer' : `was answered HTTP ${failure.httpCode}`;
+	const answered =
+		failure.httpCode === null ? 'got no answer' : `was answered HTTP ${failure.httpCode}`;
 	return {
-		message: answerLost ? `${capitalized(action.theDoing)} was not confirmed: ${why}` : `${action.notDone}: ${why}`,
+		message: answerLost
+			? `${capitalized(action.theDoing)} was not confirmed: ${why}`
+			: `${action.notDone}: ${why}`,
 		description: `Its last attempt ${answered}${answerLost ? `, so ${action.unknownOutcome}` : ''}. ${answerLost ? capitalized(action.runAgain) : `Run the workflow again to ${action.verb} it`}.`,
 		httpCode: failure.httpCode,
 	};
@@ -38,7 +48,11 @@ export function uploadedNote(documentId: string): string {
 }
 
 /** The wait for an uploaded document's extraction ran out. */
-export function waitTimedOut(documentId: string, lastStatus: string | null, waitSeconds: number): Failure {
+export function waitTimedOut(
+	documentId: string,
+	lastStatus: string | null,
+	waitSeconds: number,
+): Failure {
 	const quoted = quoteDocId(documentId);
 	return {
 		message: `Document ${quoted} was not processed within ${waitSeconds} s (last status: ${lastStatus ?? 'unknown'})`,
@@ -51,7 +65,10 @@ export function waitTimedOut(documentId: string, lastStatus: string | null, wait
 export function waitEnded(documentId: string, reason: 'cancelled' | 'stopped'): Failure {
 	const quoted = quoteDocId(documentId);
 	return {
-		message: reason === 'cancelled' ? `The execution was cancelled while waiting for document ${quoted}` : `Stopped waiting for document ${quoted}: the node stopped at an earlier error`,
+		message:
+			reason === 'cancelled'
+				? `The execution was cancelled while waiting for document ${quoted}`
+				: `Stopped waiting for document ${quoted}: the node stopped at an earlier error`,
 		description: `The file was uploaded as document ${quoted}; read it later with the Get operation instead of uploading it again.`,
 		httpCode: null,
 	};

@@ -7,7 +7,12 @@ import type {
 
 import { isFailure, type Failure } from '../helpers/failure';
 import { resolveConnection } from '../helpers/validation';
-import { keepAliveClient, sendKeepAlive, type KeepAliveClient, type PreparedRequest } from './keepAlive';
+import {
+	keepAliveClient,
+	sendKeepAlive,
+	type KeepAliveClient,
+	type PreparedRequest,
+} from './keepAlive';
 import { encodeMultipart, type FilePart, type StreamedBody } from './multipart';
 import { networkFailureOf, type NetworkFailure } from './network';
 import { Pacer } from './pacer';
@@ -70,9 +75,20 @@ export async function openSession(
 	const connection = resolveConnection(data);
 	if (isFailure(connection)) return connection;
 	const reference = context.getNode().credentials?.[CREDENTIAL_TYPE];
-	const credentials = { id: reference?.id ?? '', name: reference?.name ?? '', type: CREDENTIAL_TYPE, data };
+	const credentials = {
+		id: reference?.id ?? '',
+		name: reference?.name ?? '',
+		type: CREDENTIAL_TYPE,
+		data,
+	};
 	const keepAlive = settings.reuseConnections ? keepAliveClient(context) : undefined;
-	return { context, ...connection, credentials, pacer: new Pacer(settings.maxRequestsPerSecond), keepAlive };
+	return {
+		context,
+		...connection,
+		credentials,
+		pacer: new Pacer(settings.maxRequestsPerSecond),
+		keepAlive,
+	};
 }
 
 /**
@@ -95,7 +111,8 @@ function headerValue(headers: unknown, name: string): string | undefined {
 /** The request as the keep-alive client sends it: the full URL, the secret's header set here. */
 function prepared(session: Session, request: OneFlowRequest): PreparedRequest {
 	const url = new URL(endpointUrl(session.webhookUrl, request.endpoint));
-	for (const [name, value] of Object.entries(request.query ?? {})) url.searchParams.set(name, value);
+	for (const [name, value] of Object.entries(request.query ?? {}))
+		url.searchParams.set(name, value);
 	const { body } = request;
 	return {
 		method: request.method,
@@ -125,14 +142,20 @@ export async function send(session: Session, request: OneFlowRequest): Promise<A
 		returnFullResponse: true,
 	};
 	if (request.body && 'json' in request.body) options.body = request.body.json;
-	if (request.body && 'file' in request.body) options.body = asBlob(encodeMultipart(request.body.file));
+	if (request.body && 'file' in request.body)
+		options.body = asBlob(encodeMultipart(request.body.file));
 	const { context } = session;
 	try {
 		// Handing n8n the credential read at the start spares a lookup and decryption per request;
 		// n8n still applies the credential's authenticate() to every request.
-		const response = (await context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, options, {
-			credentialsDecrypted: session.credentials,
-		})) as { statusCode: number; body: unknown; headers?: unknown };
+		const response = (await context.helpers.httpRequestWithAuthentication.call(
+			context,
+			CREDENTIAL_TYPE,
+			options,
+			{
+				credentialsDecrypted: session.credentials,
+			},
+		)) as { statusCode: number; body: unknown; headers?: unknown };
 		return {
 			kind: 'response',
 			status: response.statusCode,

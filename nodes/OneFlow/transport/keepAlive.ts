@@ -44,14 +44,21 @@ const USER_AGENT = 'n8n';
 
 export function keepAliveClient(context: IExecuteFunctions): KeepAliveClient {
 	const { helpers } = context;
-	const egress = typeof helpers.getSecureEgressFilter === 'function' ? helpers.getSecureEgressFilter() : undefined;
+	const egress =
+		typeof helpers.getSecureEgressFilter === 'function'
+			? helpers.getSecureEgressFilter()
+			: undefined;
 	return { cancelSignal: context.getExecutionCancelSignal(), egress };
 }
 
 /** The body as fetch takes it; a stream's chunks count as activity for the timeout. */
-function requestBody(body: PreparedRequest['body'], timeout: InactivityTimeout): { body?: string | AsyncIterable<Uint8Array>; headers: Record<string, string> } {
+function requestBody(
+	body: PreparedRequest['body'],
+	timeout: InactivityTimeout,
+): { body?: string | AsyncIterable<Uint8Array>; headers: Record<string, string> } {
 	if (body === undefined) return { headers: {} };
-	if ('json' in body) return { body: JSON.stringify(body.json), headers: { 'Content-Type': 'application/json' } };
+	if ('json' in body)
+		return { body: JSON.stringify(body.json), headers: { 'Content-Type': 'application/json' } };
 	const { contentType, length, chunks } = body.stream;
 	async function* flowing() {
 		for await (const chunk of chunks()) {
@@ -59,7 +66,10 @@ function requestBody(body: PreparedRequest['body'], timeout: InactivityTimeout):
 			yield chunk;
 		}
 	}
-	return { body: flowing(), headers: { 'Content-Type': contentType, 'Content-Length': String(length) } };
+	return {
+		body: flowing(),
+		headers: { 'Content-Type': contentType, 'Content-Length': String(length) },
+	};
 }
 
 /** The answer's body read to its end (so the connection can be reused), parsed as n8n's helper does. */
@@ -84,7 +94,10 @@ async function readBody(response: Response, timeout: InactivityTimeout): Promise
  * Sends one request through fetch's keep-alive pool and reports what came back, with the same
  * Attempt as n8n's helper gives. Redirects are not followed (fetch hands back the 3xx itself).
  */
-export async function sendKeepAlive(client: KeepAliveClient, request: PreparedRequest): Promise<Attempt> {
+export async function sendKeepAlive(
+	client: KeepAliveClient,
+	request: PreparedRequest,
+): Promise<Attempt> {
 	const direct = client.egress ? 'egressChecked' : 'egressUnavailable';
 	if (client.egress) {
 		try {
@@ -97,12 +110,19 @@ export async function sendKeepAlive(client: KeepAliveClient, request: PreparedRe
 	}
 	const timeout = new InactivityTimeout(request.timeoutMs);
 	const { cancelSignal } = client;
-	const signal = cancelSignal ? AbortSignal.any([cancelSignal, timeout.controller.signal]) : timeout.controller.signal;
+	const signal = cancelSignal
+		? AbortSignal.any([cancelSignal, timeout.controller.signal])
+		: timeout.controller.signal;
 	const { body, headers } = requestBody(request.body, timeout);
 	try {
 		const response = await fetch(request.url, {
 			method: request.method,
-			headers: { Accept: 'application/json', 'User-Agent': USER_AGENT, ...headers, ...request.headers },
+			headers: {
+				Accept: 'application/json',
+				'User-Agent': USER_AGENT,
+				...headers,
+				...request.headers,
+			},
 			body,
 			duplex: body === undefined ? undefined : 'half',
 			redirect: 'manual',

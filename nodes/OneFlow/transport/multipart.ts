@@ -23,14 +23,21 @@ const CRLF = '\r\n';
 
 /** Quoted-string value of a Content-Disposition parameter, as browsers escape it. */
 function quoted(value: string): string {
-	return value.replace(/[\r\n"]/g, (character) => ({ '\r': '%0D', '\n': '%0A', '"': '%22' })[character] ?? '');
+	return value.replace(
+		/[\r\n"]/g,
+		(character) => ({ '\r': '%0D', '\n': '%0A', '"': '%22' })[character] ?? '',
+	);
 }
 
 /** The file read to its end, failing when it holds more or fewer bytes than announced. */
 async function* exactly(file: FilePart): AsyncIterable<Uint8Array> {
 	const opened = await file.open();
 	const source: AsyncIterable<Uint8Array> =
-		opened instanceof Uint8Array ? (async function* () { yield opened; })() : opened;
+		opened instanceof Uint8Array
+			? (async function* () {
+					yield opened;
+				})()
+			: opened;
 	let sent = 0;
 	for await (const chunk of source) {
 		sent += chunk.byteLength;
@@ -38,7 +45,9 @@ async function* exactly(file: FilePart): AsyncIterable<Uint8Array> {
 		yield chunk;
 	}
 	if (sent !== file.size) {
-		throw new Error(`The file "${file.fileName}" changed while it was sent: expected ${file.size} bytes`);
+		throw new Error(
+			`The file "${file.fileName}" changed while it was sent: expected ${file.size} bytes`,
+		);
 	}
 }
 

@@ -2,7 +2,8 @@
  * `timeout` and `reset` mean the request may have reached 1Flow and been carried out;
  * `refused` means it never did; `cancelled` means n8n stopped the execution.
  */
-export type NetworkFailure = 'timeout' | 'reset' | 'refused' | 'unreachable' | 'cancelled' | 'other';
+export type NetworkFailure =
+	'timeout' | 'reset' | 'refused' | 'unreachable' | 'cancelled' | 'other';
 
 const NETWORK_CODES: Record<string, NetworkFailure> = {
 	ECONNABORTED: 'timeout',
@@ -36,7 +37,11 @@ const NETWORK_CODES: Record<string, NetworkFailure> = {
 export function networkFailureOf(error: unknown): NetworkFailure {
 	let current: unknown = error;
 	for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
-		const { code, message, name } = current as { code?: unknown; message?: unknown; name?: unknown };
+		const { code, message, name } = current as {
+			code?: unknown;
+			message?: unknown;
+			name?: unknown;
+		};
 		if (typeof code === 'string' && code in NETWORK_CODES) return NETWORK_CODES[code];
 		if (name === 'AbortError' || name === 'CanceledError') return 'cancelled';
 		if (name === 'TimeoutError') return 'timeout';

@@ -64,7 +64,8 @@ export class Pacer {
 		}
 		if (this.rate !== undefined) this.tokens -= 1;
 		const now = Date.now();
-		if (this.pausedUntil > this.resumedAt && this.pausedUntil <= now) this.resumedAt = this.pausedUntil;
+		if (this.pausedUntil > this.resumedAt && this.pausedUntil <= now)
+			this.resumedAt = this.pausedUntil;
 		this.record(now);
 		return now;
 	}
@@ -74,7 +75,8 @@ export class Pacer {
 	 * pause everything for as long as it asked.
 	 */
 	throttled(retryAfterMs: number | undefined, now = Date.now(), sentAt?: number): void {
-		if (retryAfterMs !== undefined) this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
+		if (retryAfterMs !== undefined)
+			this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
 		// A request sent before the last slow-down was too fast for the old rate, not the new one:
 		// the requests in flight when 1Flow starts refusing slow the run down once. Without a send
 		// time, 429s within 100 ms count as one.
@@ -111,7 +113,10 @@ export class Pacer {
 
 	private refill(now: number): void {
 		if (this.rate !== undefined && this.refilledAt > 0) {
-			this.tokens = Math.min(this.capacity(), this.tokens + ((now - this.refilledAt) / 1000) * this.rate);
+			this.tokens = Math.min(
+				this.capacity(),
+				this.tokens + ((now - this.refilledAt) / 1000) * this.rate,
+			);
 		}
 		this.refilledAt = now;
 	}
@@ -129,6 +134,8 @@ export class Pacer {
 	private measuredRate(now: number): number {
 		while (this.sent.length > 0 && this.sent[0] <= now - MEASURE_WINDOW_MS) this.sent.shift();
 		const count = this.sent.filter((time) => time >= this.resumedAt).length;
-		return (count * 1000) / Math.max(Math.min(now - this.resumedAt, MEASURE_WINDOW_MS), MIN_MEASURE_MS);
+		return (
+			(count * 1000) / Math.max(Math.min(now - this.resumedAt, MEASURE_WINDOW_MS), MIN_MEASURE_MS)
+		);
 	}
 }

@@ -44,22 +44,43 @@ interface Row {
 	emulator?: EmulatorStats;
 }
 
-function ask(worker: ChildProcess, request: TlsClientRequest): Promise<Extract<TlsClientReply, { ok: true }>> {
+function ask(
+	worker: ChildProcess,
+	request: TlsClientRequest,
+): Promise<Extract<TlsClientReply, { ok: true }>> {
 	return new Promise((resolve, reject) => {
-		worker.once('message', (reply: TlsClientReply) => (reply.ok ? resolve(reply) : reject(new Error(`TLS client: ${reply.error}`))));
+		worker.once('message', (reply: TlsClientReply) =>
+			reply.ok ? resolve(reply) : reject(new Error(`TLS client: ${reply.error}`)),
+		);
 		worker.send(request);
 	});
 }
 
-async function measure(emulator: EmulatorHandle, worker: ChildProcess, packageDir: string, client: TlsClient, count: number, concurrency: number): Promise<Row> {
+async function measure(
+	emulator: EmulatorHandle,
+	worker: ChildProcess,
+	packageDir: string,
+	client: TlsClient,
+	count: number,
+	concurrency: number,
+): Promise<Row> {
 	const { docIds } = await prepare(emulator, count, { latencyMs: SERVER_MS }, true);
-	const reply = await ask(worker, { client, baseUrl: emulator.baseUrl, docIds, concurrency, packageDir });
+	const reply = await ask(worker, {
+		client,
+		baseUrl: emulator.baseUrl,
+		docIds,
+		concurrency,
+		packageDir,
+	});
 	const stats = await emulator.stats();
 	return {
 		client,
 		concurrency,
 		wallMs: reply.wallMs,
-		spanMs: stats.lastEndedAt === undefined || stats.firstStartedAt === undefined ? undefined : stats.lastEndedAt - stats.firstStartedAt,
+		spanMs:
+			stats.lastEndedAt === undefined || stats.firstStartedAt === undefined
+				? undefined
+				: stats.lastEndedAt - stats.firstStartedAt,
 		cpuMicrosPerRequest: reply.cpuMicros / count,
 		connectionsPerRequest: stats.connections / Math.max(1, stats.requests),
 		failed: count - reply.deleted,
@@ -68,11 +89,16 @@ async function measure(emulator: EmulatorHandle, worker: ChildProcess, packageDi
 }
 
 function chartOf(rows: Row[], count: number): string {
-	const series = [...CLIENTS, { client: 'ideal' as const, label: 'ideal: N × (RTT + server) / conc.', color: '#27ae60' }].map((entry) => ({
+	const series = [
+		...CLIENTS,
+		{ client: 'ideal' as const, label: 'ideal: N × (RTT + server) / conc.', color: '#27ae60' },
+	].map((entry) => ({
 		name: entry.label,
 		color: entry.color,
 		dashed: entry.client === 'ideal',
-		points: rows.filter((row) => row.client === entry.client).map((row): [number, number] => [row.concurrency, row.wallMs / 1000]),
+		points: rows
+			.filter((row) => row.client === entry.client)
+			.map((row): [number, number] => [row.concurrency, row.wallMs / 1000]),
 	}));
 	return renderLineChart({
 		title: `${count} deletes over HTTPS, round trip ${ROUND_TRIP_MS} ms, server ${SERVER_MS} ms`,
@@ -92,10 +118,20 @@ export const keepalive: Scenario = async ({ options, resultsDir }) => {
 	try {
 		const certificate = makeCertificate(dir);
 		madeWith = certificate.madeWith;
-		log(`keepalive: certificate made with ${madeWith}; HTTPS emulator behind a ${ROUND_TRIP_MS} ms round-trip proxy`);
-		const emulator = await startEmulator('child', { keyFile: join(dir, 'key.pem'), certFile: certificate.certFile, roundTripMs: ROUND_TRIP_MS });
+		log(
+			`keepalive: certificate made with ${madeWith}; HTTPS emulator behind a ${ROUND_TRIP_MS} ms round-trip proxy`,
+		);
+		const emulator = await startEmulator('child', {
+			keyFile: join(dir, 'key.pem'),
+			certFile: certificate.certFile,
+			roundTripMs: ROUND_TRIP_MS,
+		});
 		const env = { ...process.env, NODE_EXTRA_CA_CERTS: certificate.certFile };
-		const worker = fork(join(__dirname, '..', 'tls-client.js'), [], { execArgv: [], env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+		const worker = fork(join(__dirname, '..', 'tls-client.js'), [], {
+			execArgv: [],
+			env,
+			stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+		});
 		try {
 			// A fresh process: the JIT needs about a thousand requests before CPU per request settles.
 			const warm = options.sizes.warmup;
@@ -104,10 +140,18 @@ export const keepalive: Scenario = async ({ options, resultsDir }) => {
 				await measure(emulator, worker, options.packageDir, client, warm, 20);
 			}
 			for (const concurrency of CONCURRENCIES) {
-				rows.push({ client: 'ideal', concurrency, wallMs: (count * (ROUND_TRIP_MS + SERVER_MS)) / concurrency });
+				rows.push({
+					client: 'ideal',
+					concurrency,
+					wallMs: (count * (ROUND_TRIP_MS + SERVER_MS)) / concurrency,
+				});
 				for (const { client, label } of CLIENTS) {
-					log(`keepalive: ${count} deletes over TLS at concurrency ${concurrency} through ${label}`);
-					rows.push(await measure(emulator, worker, options.packageDir, client, count, concurrency));
+					log(
+						`keepalive: ${count} deletes over TLS at concurrency ${concurrency} through ${label}`,
+					);
+					rows.push(
+						await measure(emulator, worker, options.packageDir, client, count, concurrency),
+					);
 				}
 			}
 		} finally {
@@ -120,24 +164,41 @@ export const keepalive: Scenario = async ({ options, resultsDir }) => {
 
 	const chartFile = join(resultsDir, 'keepalive.svg');
 	writeFileSync(chartFile, chartOf(rows, count));
-	const find = (client: Row['client'], concurrency: number) => rows.find((row) => row.client === client && row.concurrency === concurrency) as Row;
+	const find = (client: Row['client'], concurrency: number) =>
+		rows.find((row) => row.client === client && row.concurrency === concurrency) as Row;
 	const judged = rows.map((row) => {
 		const ideal = find('ideal', row.concurrency).wallMs;
 		const helperCpu = find('helper', row.concurrency).cpuMicrosPerRequest ?? Infinity;
 		const targeted = row.client === 'keepAlive' && row.concurrency === CONCURRENCIES[0];
-		const cpuShare = row.cpuMicrosPerRequest === undefined ? undefined : row.cpuMicrosPerRequest / helperCpu;
+		const cpuShare =
+			row.cpuMicrosPerRequest === undefined ? undefined : row.cpuMicrosPerRequest / helperCpu;
 		const pass =
 			row.client !== 'keepAlive'
 				? undefined
 				: (cpuShare ?? Infinity) <= TARGET_CPU_SHARE &&
 					row.failed === 0 &&
-					(!targeted || (row.wallMs / ideal <= TARGET_RATIO && (row.connectionsPerRequest ?? Infinity) <= TARGET_CONNECTIONS_PER_REQUEST));
+					(!targeted ||
+						(row.wallMs / ideal <= TARGET_RATIO &&
+							(row.connectionsPerRequest ?? Infinity) <= TARGET_CONNECTIONS_PER_REQUEST));
 		return { ...row, ratio: row.wallMs / ideal, cpuShare, pass };
 	});
-	const label = (client: Row['client']) => CLIENTS.find((entry) => entry.client === client)?.label ?? 'ideal';
+	const label = (client: Row['client']) =>
+		CLIENTS.find((entry) => entry.client === client)?.label ?? 'ideal';
 	const table: Table = {
 		title: `Keep-alive over TLS: ${count} deletes, round trip ${ROUND_TRIP_MS} ms (a delaying proxy), server ${SERVER_MS} ms, HTTPS (certificate: ${madeWith})`,
-		headers: ['client', 'concurrency', 'wall s', '× ideal', 'request span s', 'client CPU µs/req', 'CPU vs helper', 'new conn/req', 'failed', 'target', 'result'],
+		headers: [
+			'client',
+			'concurrency',
+			'wall s',
+			'× ideal',
+			'request span s',
+			'client CPU µs/req',
+			'CPU vs helper',
+			'new conn/req',
+			'failed',
+			'target',
+			'result',
+		],
 		rows: judged.map((row) => [
 			label(row.client),
 			row.concurrency,
@@ -148,16 +209,29 @@ export const keepalive: Scenario = async ({ options, resultsDir }) => {
 			row.client === 'ideal' || row.cpuShare === undefined ? undefined : times(row.cpuShare),
 			fixed(row.connectionsPerRequest, 3),
 			row.failed,
-			row.client !== 'keepAlive' ? '' : row.concurrency === CONCURRENCIES[0] ? `≤ ${TARGET_RATIO}×, ≤ ${TARGET_CONNECTIONS_PER_REQUEST} conn/req, CPU ≤ ⅓` : 'CPU ≤ ⅓ of helper',
+			row.client !== 'keepAlive'
+				? ''
+				: row.concurrency === CONCURRENCIES[0]
+					? `≤ ${TARGET_RATIO}×, ≤ ${TARGET_CONNECTIONS_PER_REQUEST} conn/req, CPU ≤ ⅓`
+					: 'CPU ≤ ⅓ of helper',
 			verdict(row.pass),
 		]),
 		notes: [
 			'ideal = N × (round trip + server time) / concurrency: every request waits one round trip and the server, nothing else.',
-			'wall = the whole run (for the node: n8n\'s engine reading every item first, then the requests); request span = first request in to last answer out, as the emulator saw it.',
+			"wall = the whole run (for the node: n8n's engine reading every item first, then the requests); request span = first request in to last answer out, as the emulator saw it.",
 			'client CPU = user+system CPU of the client process per request (n8n engine + node + HTTP client, TLS included); the emulator and proxy run in another process.',
 			'new conn/req = TCP (and TLS) connections the emulator accepted per request. Each measured run starts with an empty connection pool and pays its own handshakes.',
 			`chart: ${chartFile}`,
 		],
 	};
-	return { tables: [table], data: { count, roundTripMs: ROUND_TRIP_MS, serverMs: SERVER_MS, certificate: madeWith, rows: judged } };
+	return {
+		tables: [table],
+		data: {
+			count,
+			roundTripMs: ROUND_TRIP_MS,
+			serverMs: SERVER_MS,
+			certificate: madeWith,
+			rows: judged,
+		},
+	};
 };

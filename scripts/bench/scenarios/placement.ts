@@ -15,9 +15,22 @@ export const placement: Scenario = async ({ emulator: main, options }) => {
 			const nodeRuns: RunMeasurement[] = [];
 			const undiciRuns: RunMeasurement[] = [];
 			for (let repetition = 1; repetition <= sizes.repeat; repetition++) {
-				log(`placement: emulator ${where}, node and undici, ${count} deletes (run ${repetition}/${sizes.repeat})`);
-				nodeRuns.push(await measureNode(emulator, { count, concurrency: OVERHEAD_CONCURRENCY, faults: { latencyMs: 0 }, record: true }));
-				undiciRuns.push(await measureClient(emulator, count, (target, ids) => undiciPool(target, ids, OVERHEAD_CONCURRENCY)));
+				log(
+					`placement: emulator ${where}, node and undici, ${count} deletes (run ${repetition}/${sizes.repeat})`,
+				);
+				nodeRuns.push(
+					await measureNode(emulator, {
+						count,
+						concurrency: OVERHEAD_CONCURRENCY,
+						faults: { latencyMs: 0 },
+						record: true,
+					}),
+				);
+				undiciRuns.push(
+					await measureClient(emulator, count, (target, ids) =>
+						undiciPool(target, ids, OVERHEAD_CONCURRENCY),
+					),
+				);
 			}
 			const node = median(nodeRuns, (run) => run.wallMs);
 			const undici = median(undiciRuns, (run) => run.wallMs);
@@ -28,7 +41,15 @@ export const placement: Scenario = async ({ emulator: main, options }) => {
 	}
 	const table: Table = {
 		title: `5. Emulator placement: node vs undici, ${count} deletes at 0 ms, concurrency ${OVERHEAD_CONCURRENCY}, median of ${sizes.repeat}`,
-		headers: ['emulator', 'node wall s', 'undici wall s', 'node / undici', 'bench-process CPU µs/req node', 'bench-process CPU µs/req undici', 'emulator CPU µs/req (node run)'],
+		headers: [
+			'emulator',
+			'node wall s',
+			'undici wall s',
+			'node / undici',
+			'bench-process CPU µs/req node',
+			'bench-process CPU µs/req undici',
+			'emulator CPU µs/req (node run)',
+		],
 		rows: rows.map(({ where, node, undici, ratio }) => [
 			where,
 			seconds(node.wallMs),
@@ -41,7 +62,7 @@ export const placement: Scenario = async ({ emulator: main, options }) => {
 				: Math.round((node.emulator.cpuUserMicros + (node.emulator.cpuSystemMicros ?? 0)) / count),
 		]),
 		notes: [
-			'In process, the emulator shares the event loop: its CPU per request is added to both clients and a fast client is slowed the most, which hides the node\'s relative overhead.',
+			"In process, the emulator shares the event loop: its CPU per request is added to both clients and a fast client is slowed the most, which hides the node's relative overhead.",
 		],
 	};
 	return { tables: [table], data: { count, rows } };

@@ -22,7 +22,9 @@ function countCalls(target: object, method: string): { calls: () => number; rest
 
 export const profile: Scenario = async ({ emulator, options, resultsDir }) => {
 	const count = options.sizes.profile;
-	log(`profile: CPU profile of the node, ${count} deletes at 0 ms, concurrency ${OVERHEAD_CONCURRENCY}`);
+	log(
+		`profile: CPU profile of the node, ${count} deletes at 0 ms, concurrency ${OVERHEAD_CONCURRENCY}`,
+	);
 	const file = join(resultsDir, `node-${count}.cpuprofile`);
 	const decrypted = countCalls(HarnessCredentialsHelper.prototype, 'getDecrypted');
 	const authenticated = countCalls(HarnessCredentialsHelper.prototype, 'authenticate');
@@ -30,7 +32,12 @@ export const profile: Scenario = async ({ emulator, options, resultsDir }) => {
 	let summary: ProfileSummary;
 	try {
 		const profiled = await cpuProfile(file, () =>
-			measureNode(emulator, { count, concurrency: OVERHEAD_CONCURRENCY, faults: { latencyMs: 0 }, record: true }),
+			measureNode(emulator, {
+				count,
+				concurrency: OVERHEAD_CONCURRENCY,
+				faults: { latencyMs: 0 },
+				record: true,
+			}),
 		);
 		run = profiled.result;
 		summary = summarise(file, profiled.profile, PROBES);
@@ -44,30 +51,46 @@ export const profile: Scenario = async ({ emulator, options, resultsDir }) => {
 		{
 			title: `6. Profile: where the node's CPU goes (${count} deletes, concurrency ${OVERHEAD_CONCURRENCY}, wall ${seconds(run.wallMs)} s; busy ${summary.busyMs} ms, idle ${summary.idleMs} ms; ${requests} requests)`,
 			headers: ['category (self time)', 'ms', 'share of busy', 'µs/request'],
-			rows: summary.categories.slice(0, 18).map((category) => [
-				category.name,
-				category.selfMs.toFixed(0),
-				`${(category.share * 100).toFixed(1)}%`,
-				perReq(category.selfMs),
-			]),
+			rows: summary.categories
+				.slice(0, 18)
+				.map((category) => [
+					category.name,
+					category.selfMs.toFixed(0),
+					`${(category.share * 100).toFixed(1)}%`,
+					perReq(category.selfMs),
+				]),
 			notes: [
 				`getDecrypted calls: ${decrypted.calls()} (${fixed(decrypted.calls() / requests)} per request); credentialsHelper.authenticate calls: ${authenticated.calls()}; TCP connections per request: ${connectionsPerRequest(run)}`,
 				`CPU profile: ${file} (open in Chrome DevTools → Performance, or speedscope)`,
 			],
 		},
 		{
-			title: '6b. Inclusive time under selected functions (synchronous stacks only: time after an await is not attributed to the caller)',
+			title:
+				'6b. Inclusive time under selected functions (synchronous stacks only: time after an await is not attributed to the caller)',
 			headers: ['function', 'ms', 'µs/request'],
-			rows: summary.probes.filter((probe) => probe.inclusiveMs > 0).map((probe) => [probe.name, probe.inclusiveMs.toFixed(0), perReq(probe.inclusiveMs)]),
+			rows: summary.probes
+				.filter((probe) => probe.inclusiveMs > 0)
+				.map((probe) => [probe.name, probe.inclusiveMs.toFixed(0), perReq(probe.inclusiveMs)]),
 		},
 		{
 			title: '6c. Top functions by self time',
 			headers: ['function', 'where', 'category', 'self ms'],
-			rows: summary.topFunctions.map((entry) => [entry.name, entry.where, entry.category, entry.selfMs.toFixed(1)]),
+			rows: summary.topFunctions.map((entry) => [
+				entry.name,
+				entry.where,
+				entry.category,
+				entry.selfMs.toFixed(1),
+			]),
 		},
 	];
 	return {
 		tables,
-		data: { count, run, summary, getDecryptedCalls: decrypted.calls(), authenticateCalls: authenticated.calls() },
+		data: {
+			count,
+			run,
+			summary,
+			getDecryptedCalls: decrypted.calls(),
+			authenticateCalls: authenticated.calls(),
+		},
 	};
 };

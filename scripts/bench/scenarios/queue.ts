@@ -35,12 +35,16 @@ const shareOf = (run: BurstResult) => run.rateLimited / run.requests;
 
 export const queue: Scenario = async ({ options }) => {
 	const { executions: sizes, perExecution } = options.sizes.queue;
-	const cases = Object.keys(VARIANTS).flatMap((variant) => sizes.map((executions) => ({ variant, executions })));
+	const cases = Object.keys(VARIANTS).flatMap((variant) =>
+		sizes.map((executions) => ({ variant, executions })),
+	);
 	const workDir = mkdtempSync(join(tmpdir(), 'n8n-nodes-1flow-queue-'));
 	const results: BurstResult[] = [];
 	try {
 		const tarball = packPackage(workDir, options.packageDir);
-		log(`queue: starting PostgreSQL, Redis, n8n main and ${WORKERS} workers (--concurrency ${WORKER_CONCURRENCY})`);
+		log(
+			`queue: starting PostgreSQL, Redis, n8n main and ${WORKERS} workers (--concurrency ${WORKER_CONCURRENCY})`,
+		);
 		const deployment = await QueueDeployment.start({
 			tarball,
 			workDir: join(workDir, 'deployment'),
@@ -52,7 +56,9 @@ export const queue: Scenario = async ({ options }) => {
 		try {
 			for (let repetition = 1; repetition <= options.sizes.repeat; repetition++) {
 				for (const { variant, executions } of cases) {
-					log(`queue: ${variant}, ${executions} executions × ${perExecution} deletes (repetition ${repetition} of ${options.sizes.repeat})`);
+					log(
+						`queue: ${variant}, ${executions} executions × ${perExecution} deletes (repetition ${repetition} of ${options.sizes.repeat})`,
+					);
 					const result = await burst(deployment, variant, executions, perExecution);
 					log(`queue: ${describeBurst(result)}`);
 					results.push(result);
@@ -66,7 +72,9 @@ export const queue: Scenario = async ({ options }) => {
 	}
 
 	const rows = cases.map(({ variant, executions }) => {
-		const runs = results.filter((result) => result.variant === variant && result.executions === executions);
+		const runs = results.filter(
+			(result) => result.variant === variant && result.executions === executions,
+		);
 		const failed = Math.max(...runs.map((run) => run.failedItems));
 		const notDeleted = Math.max(...runs.map((run) => run.notDeleted));
 		const twice = Math.max(...runs.map((run) => run.deletedTwice));
@@ -75,34 +83,83 @@ export const queue: Scenario = async ({ options }) => {
 		const share = shareOf(median(runs, shareOf));
 		// The targets are for adaptive pacing; a cap trades speed for no 429s at all.
 		const judged = variant === ADAPTIVE;
-		const pass = judged ? failed === 0 && notDeleted === 0 && twice === 0 && ratio <= TARGET_RATIO && share < TARGET_429_SHARE : undefined;
-		return { variant, executions, runs, typical, ratio, share, failed, notDeleted, twice, judged, pass };
-	});
-	const table: Table = {
-		title: `7. Queue mode: n8n 2.x, ${WORKERS} workers × --concurrency ${WORKER_CONCURRENCY}, node Concurrency ${NODE_CONCURRENCY} (capped: also Max Requests per Second ${RATE_PER_SECOND / 10}); executions fired at once, ${perExecution} deletes each; emulator ${RATE_PER_SECOND} requests/s, ${LATENCY_MS} ms (median of ${options.sizes.repeat}: wall and requests of the median run)`,
-		headers: ['node options', 'executions', 'deletes', 'wall s', 'N/rate s', 'ratio', 'each run', 'requests', '429 share', 'each run', 'failed', 'not deleted', 'twice', 'per worker', 'target', 'result'],
-		rows: rows.map(({ variant, executions, runs, typical, ratio, share, failed, notDeleted, twice, judged, pass }) => [
+		const pass = judged
+			? failed === 0 &&
+				notDeleted === 0 &&
+				twice === 0 &&
+				ratio <= TARGET_RATIO &&
+				share < TARGET_429_SHARE
+			: undefined;
+		return {
 			variant,
 			executions,
-			executions * perExecution,
-			seconds(typical.wallMs, 1),
-			seconds(runs[0].limitMs, 1),
-			times(ratio),
-			runs.map((run) => fixed(ratioOf(run))).join(' '),
-			typical.requests,
-			`${(share * 100).toFixed(1)}%`,
-			runs.map((run) => (shareOf(run) * 100).toFixed(1)).join(' '),
+			runs,
+			typical,
+			ratio,
+			share,
 			failed,
 			notDeleted,
 			twice,
-			runs.map((run) => run.byWorker.join('/')).join(' '),
-			judged ? `0 failed, ≤ ${TARGET_RATIO}×, 429 < ${TARGET_429_SHARE * 100}%` : '—',
-			verdict(pass),
-		]),
+			judged,
+			pass,
+		};
+	});
+	const table: Table = {
+		title: `7. Queue mode: n8n 2.x, ${WORKERS} workers × --concurrency ${WORKER_CONCURRENCY}, node Concurrency ${NODE_CONCURRENCY} (capped: also Max Requests per Second ${RATE_PER_SECOND / 10}); executions fired at once, ${perExecution} deletes each; emulator ${RATE_PER_SECOND} requests/s, ${LATENCY_MS} ms (median of ${options.sizes.repeat}: wall and requests of the median run)`,
+		headers: [
+			'node options',
+			'executions',
+			'deletes',
+			'wall s',
+			'N/rate s',
+			'ratio',
+			'each run',
+			'requests',
+			'429 share',
+			'each run',
+			'failed',
+			'not deleted',
+			'twice',
+			'per worker',
+			'target',
+			'result',
+		],
+		rows: rows.map(
+			({
+				variant,
+				executions,
+				runs,
+				typical,
+				ratio,
+				share,
+				failed,
+				notDeleted,
+				twice,
+				judged,
+				pass,
+			}) => [
+				variant,
+				executions,
+				executions * perExecution,
+				seconds(typical.wallMs, 1),
+				seconds(runs[0].limitMs, 1),
+				times(ratio),
+				runs.map((run) => fixed(ratioOf(run))).join(' '),
+				typical.requests,
+				`${(share * 100).toFixed(1)}%`,
+				runs.map((run) => (shareOf(run) * 100).toFixed(1)).join(' '),
+				failed,
+				notDeleted,
+				twice,
+				runs.map((run) => run.byWorker.join('/')).join(' '),
+				judged ? `0 failed, ≤ ${TARGET_RATIO}×, 429 < ${TARGET_429_SHARE * 100}%` : '—',
+				verdict(pass),
+			],
+		),
 		notes: [
-			'wall = first webhook call to the last execution\'s end (stoppedAt in PostgreSQL); N/rate = deletes ÷ the limit. The emulator\'s bucket starts full (burst 100).',
-			'failed = items on the 1Flow node\'s error output; not deleted, twice = documents deleted never, more than once; each the worst run.',
-			'The whole fleet (main, 2 workers and their task runners, PostgreSQL, Redis, the emulator) shares the machine\'s cores.',
+			"wall = first webhook call to the last execution's end (stoppedAt in PostgreSQL); N/rate = deletes ÷ the limit. The emulator's bucket starts full (burst 100).",
+			"failed = items on the 1Flow node's error output; not deleted, twice = documents deleted never, more than once; each the worst run.",
+			"The whole fleet (main, 2 workers and their task runners, PostgreSQL, Redis, the emulator) shares the machine's cores.",
 		],
 	};
 	return { tables: [table], data: { rows } };

@@ -11,14 +11,39 @@ export const rateLimit: Scenario = async ({ emulator, options }) => {
 	const idealMs = (count / RATE_PER_SECOND) * 1000;
 	const rows = [];
 	for (const concurrency of [undefined, 10]) {
-		log(`ratelimit: ${count} deletes, emulator ${RATE_PER_SECOND}/s with 429 + Retry-After, concurrency ${concurrency ?? 'default (5)'}`);
-		const run = await measureNode(emulator, { count, concurrency, faults: { rateLimitPerSecond: RATE_PER_SECOND }, record: true });
+		log(
+			`ratelimit: ${count} deletes, emulator ${RATE_PER_SECOND}/s with 429 + Retry-After, concurrency ${concurrency ?? 'default (5)'}`,
+		);
+		const run = await measureNode(emulator, {
+			count,
+			concurrency,
+			faults: { rateLimitPerSecond: RATE_PER_SECOND },
+			record: true,
+		});
 		const ratio = run.wallMs / idealMs;
-		rows.push({ concurrency: concurrency ?? 5, isDefault: concurrency === undefined, run, ratio, pass: run.failed === 0 && ratio <= TARGET_RATE });
+		rows.push({
+			concurrency: concurrency ?? 5,
+			isDefault: concurrency === undefined,
+			run,
+			ratio,
+			pass: run.failed === 0 && ratio <= TARGET_RATE,
+		});
 	}
 	const table: Table = {
 		title: `4. Rate limit: ${count} deletes, emulator allows ${RATE_PER_SECOND} requests/s (token bucket, burst ${RATE_PER_SECOND}), 429 with Retry-After (seconds); node maxRetries 3 (default)`,
-		headers: ['concurrency', 'wall s', 'N/rate s', 'ratio', 'requests', '429s', 'deleted', 'failed', 'twice', 'target', 'result'],
+		headers: [
+			'concurrency',
+			'wall s',
+			'N/rate s',
+			'ratio',
+			'requests',
+			'429s',
+			'deleted',
+			'failed',
+			'twice',
+			'target',
+			'result',
+		],
 		rows: rows.map(({ concurrency, isDefault, run, ratio, pass }) => [
 			isDefault ? `${concurrency} (default)` : concurrency,
 			seconds(run.wallMs),

@@ -16,8 +16,15 @@ export const scale: Scenario = async ({ emulator, options }) => {
 	const notes: string[] = [];
 	const warmup = options.sizes.warmup;
 	const runScale = async (count: number) => {
-		log(`scale: ${count} deletes at 0 ms, concurrency ${SCALE_CONCURRENCY}, in a fresh process (after ${warmup} warm-up deletes)`);
-		const run = await measureNodeInFreshProcess(emulator, { count, warmup, concurrency: SCALE_CONCURRENCY, record });
+		log(
+			`scale: ${count} deletes at 0 ms, concurrency ${SCALE_CONCURRENCY}, in a fresh process (after ${warmup} warm-up deletes)`,
+		);
+		const run = await measureNodeInFreshProcess(emulator, {
+			count,
+			warmup,
+			concurrency: SCALE_CONCURRENCY,
+			record,
+		});
 		results.push({ count, run });
 		return run;
 	};
@@ -35,7 +42,8 @@ export const scale: Scenario = async ({ emulator, options }) => {
 	}
 	await runScale(second);
 
-	const growth = (run: RunMeasurement) => (run.memory ? run.memory.peakRss - run.memory.baselineRss : 0);
+	const growth = (run: RunMeasurement) =>
+		run.memory ? run.memory.peakRss - run.memory.baselineRss : 0;
 	const perItem = results.map(({ count, run }) => growth(run) / count);
 	const linearFactor = perItem[perItem.length - 1] / perItem[0];
 	const linear = linearFactor <= LINEAR_TOLERANCE;
@@ -44,7 +52,9 @@ export const scale: Scenario = async ({ emulator, options }) => {
 	const maxInFlight = results.map(({ run }) => run.emulator.maxInFlight);
 	const [small, large] = [results[0], results[results.length - 1]];
 	const marginal = (growth(large.run) - growth(small.run)) / (large.count - small.count);
-	const leaked = results.map(({ run }) => (run.memory?.afterGcHeapUsed ?? 0) - (run.memory?.baselineHeapUsed ?? 0));
+	const leaked = results.map(
+		({ run }) => (run.memory?.afterGcHeapUsed ?? 0) - (run.memory?.baselineHeapUsed ?? 0),
+	);
 	notes.push(
 		`memory: RSS growth per item ${perItem.map((bytes) => `${Math.round(bytes)} B`).join(' → ')} (factor ${fixed(linearFactor)}; linear if ≤ ${LINEAR_TOLERANCE}): ${verdict(linear)}`,
 		`marginal RSS growth between the sizes: ${Math.round(marginal)} B per extra item (input item + output item held by the engine, plus garbage between GCs)`,
@@ -57,7 +67,23 @@ export const scale: Scenario = async ({ emulator, options }) => {
 	notes.push(`deleted counts include the ${warmup} warm-up documents of each run.`);
 	const table: Table = {
 		title: `3. Scale: 0 ms latency, concurrency ${SCALE_CONCURRENCY}`,
-		headers: ['items', 'wall s', 'µs/item', 'items/s', 'base RSS MB', 'peak RSS MB', 'growth MB', 'B/item', 'base heap MB', 'peak heap MB', 'heap after gc MB', 'max in flight', 'conn/req', 'deleted', 'failed'],
+		headers: [
+			'items',
+			'wall s',
+			'µs/item',
+			'items/s',
+			'base RSS MB',
+			'peak RSS MB',
+			'growth MB',
+			'B/item',
+			'base heap MB',
+			'peak heap MB',
+			'heap after gc MB',
+			'max in flight',
+			'conn/req',
+			'deleted',
+			'failed',
+		],
 		rows: results.map(({ count, run }) => [
 			count,
 			seconds(run.wallMs, 1),
@@ -79,6 +105,16 @@ export const scale: Scenario = async ({ emulator, options }) => {
 	};
 	return {
 		tables: [table],
-		data: { results, perItemGrowthBytes: perItem, marginalGrowthBytes: marginal, retainedHeapBytes: leaked, linearFactor, linear, bounded, allOk, ranSecond: second },
+		data: {
+			results,
+			perItemGrowthBytes: perItem,
+			marginalGrowthBytes: marginal,
+			retainedHeapBytes: leaked,
+			linearFactor,
+			linear,
+			bounded,
+			allOk,
+			ranSecond: second,
+		},
 	};
 };

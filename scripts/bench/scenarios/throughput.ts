@@ -13,9 +13,16 @@ export const throughput: Scenario = async ({ emulator, options }) => {
 	const faults = { latencyMs: THROUGHPUT_LATENCY_MS };
 	const rows = [];
 	for (const concurrency of THROUGHPUT_CONCURRENCIES) {
-		log(`throughput: ${count} deletes at ${THROUGHPUT_LATENCY_MS} ms, concurrency ${concurrency} (node, then undici)`);
+		log(
+			`throughput: ${count} deletes at ${THROUGHPUT_LATENCY_MS} ms, concurrency ${concurrency} (node, then undici)`,
+		);
 		const run = await measureNode(emulator, { count, concurrency, faults, record: true });
-		const reference = await measureClient(emulator, count, (target, ids) => undiciPool(target, ids, concurrency), faults);
+		const reference = await measureClient(
+			emulator,
+			count,
+			(target, ids) => undiciPool(target, ids, concurrency),
+			faults,
+		);
 		const idealMs = (count * THROUGHPUT_LATENCY_MS) / concurrency;
 		const ratio = run.wallMs / idealMs;
 		const targeted = concurrency >= 5;
@@ -31,7 +38,23 @@ export const throughput: Scenario = async ({ emulator, options }) => {
 	}
 	const table: Table = {
 		title: `1. Throughput: ${count} deletes, emulator latency ${THROUGHPUT_LATENCY_MS} ms (ideal = N × latency / concurrency)`,
-		headers: ['concurrency', 'wall s', 'ideal s', 'ratio', 'request span s', 'span ratio', 'node CPU µs/req', 'CPU busy', 'max in flight', 'conn/req', 'failed', 'undici ratio', 'node / undici', 'target', 'result'],
+		headers: [
+			'concurrency',
+			'wall s',
+			'ideal s',
+			'ratio',
+			'request span s',
+			'span ratio',
+			'node CPU µs/req',
+			'CPU busy',
+			'max in flight',
+			'conn/req',
+			'failed',
+			'undici ratio',
+			'node / undici',
+			'target',
+			'result',
+		],
 		rows: rows.map(({ concurrency, idealMs, ratio, undiciRatio, pass, run, reference }) => [
 			concurrency,
 			seconds(run.wallMs),
@@ -52,7 +75,7 @@ export const throughput: Scenario = async ({ emulator, options }) => {
 		notes: [
 			'wall = runNode() call (engine + node); request span = first request in to last answer out, as the emulator saw it.',
 			'node CPU = CPU of the benchmark process per request (engine + node + n8n request helper); CPU busy = that CPU / wall: near 100% the single event loop is the bottleneck.',
-			'undici ratio = raw undici keep-alive Pool at the same concurrency against the same emulator: what the emulator\'s timers allow.',
+			"undici ratio = raw undici keep-alive Pool at the same concurrency against the same emulator: what the emulator's timers allow.",
 		],
 	};
 	return { tables: [table], data: rows };

@@ -126,7 +126,10 @@ export function answerRows(elsewhereUrl: () => string): Row[] {
 		{
 			name: '302 redirect to another host (not followed)',
 			options: { maxRetries: 3 },
-			script: () => ({ kind: 'redirect', location: `${elsewhereUrl()}/api/webhook/${WEBHOOK_ID}/document/delete` }),
+			script: () => ({
+				kind: 'redirect',
+				location: `${elsewhereUrl()}/api/webhook/${WEBHOOK_ID}/document/delete`,
+			}),
 			error: NodeApiError,
 			message: '1Flow answered with a redirect (HTTP 302) instead of deleting document "doc_001"',
 			description: /never sent to another address/,

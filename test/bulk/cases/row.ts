@@ -29,9 +29,11 @@ export interface Row {
 }
 
 export const one = (docId: unknown): Array<Record<string, unknown>> => [{ docId }];
-export const status = (code: number, body?: unknown, headers?: Record<string, string>): FaultConfig['script'] => () => ({
-	kind: 'status',
-	status: code,
-	body,
-	headers,
-});
+export const status =
+	(code: number, body?: unknown, headers?: Record<string, string>): FaultConfig['script'] =>
+	() => ({
+		kind: 'status',
+		status: code,
+		body,
+		headers,
+	});

@@ -43,23 +43,37 @@ afterAll(async () => await deployment?.stop());
 
 test(`${EXECUTIONS} executions × ${PER_EXECUTION} deletes: every document is deleted exactly once`, () => {
 	const { deletedOnce, notDeleted, deletedTwice } = figures();
-	expect({ deletedOnce, notDeleted, deletedTwice }).toEqual({ deletedOnce: EXECUTIONS * PER_EXECUTION, notDeleted: 0, deletedTwice: 0 });
+	expect({ deletedOnce, notDeleted, deletedTwice }).toEqual({
+		deletedOnce: EXECUTIONS * PER_EXECUTION,
+		notDeleted: 0,
+		deletedTwice: 0,
+	});
 });
 
 test('no item failed: every item left on the success output, every execution succeeded', () => {
 	const { succeededItems, failedItems, failures, statuses } = figures();
-	expect({ succeededItems, failedItems, failures, statuses }).toEqual({ succeededItems: EXECUTIONS * PER_EXECUTION, failedItems: 0, failures: [], statuses: { success: EXECUTIONS } });
+	expect({ succeededItems, failedItems, failures, statuses }).toEqual({
+		succeededItems: EXECUTIONS * PER_EXECUTION,
+		failedItems: 0,
+		failures: [],
+		statuses: { success: EXECUTIONS },
+	});
 });
 
 test('the executions ran on both workers', () => {
 	const { byWorker } = figures();
 	expect(byWorker.reduce((sum, count) => sum + count, 0)).toBe(EXECUTIONS);
-	expect({ byWorker, everyWorkerRanSome: byWorker.length === WORKERS && byWorker.every((count) => count > 0) }).toMatchObject({ everyWorkerRanSome: true });
+	expect({
+		byWorker,
+		everyWorkerRanSome: byWorker.length === WORKERS && byWorker.every((count) => count > 0),
+	}).toMatchObject({ everyWorkerRanSome: true });
 });
 
 test('the webhook secret is in neither PostgreSQL nor Redis, nor in any output or file of the fleet', () => {
 	const checks = (deployment as QueueDeployment).secretChecks();
 	expect(checks.filter((check) => check.leaked)).toEqual([]);
 	const stores = checks.filter((check) => /^(PostgreSQL|Redis) \(/.test(check.place));
-	expect(stores.map(({ place, marker }) => ({ place, marker }))).toEqual(stores.map(({ place }) => ({ place, marker: true })));
+	expect(stores.map(({ place, marker }) => ({ place, marker }))).toEqual(
+		stores.map(({ place }) => ({ place, marker: true })),
+	);
 });

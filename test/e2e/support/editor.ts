@@ -12,7 +12,12 @@ import { selectors, type BrowserContext, type Locator, type Page } from 'playwri
 import { launchChromium } from '../../../testkit/browser';
 import { httpRequest } from '../../../testkit/http';
 
-export const OWNER = { email: 'e2e@example.com', firstName: 'E2E', lastName: 'Owner', password: 'E2e-password-1' };
+export const OWNER = {
+	email: 'e2e@example.com',
+	firstName: 'E2E',
+	lastName: 'Owner',
+	password: 'E2e-password-1',
+};
 
 /**
  * Sets up the owner account through REST. Seen with n8n 2.41.1: a set-up sent as soon as the
@@ -23,9 +28,15 @@ export async function setUpOwner(baseUrl: string): Promise<void> {
 	const headers = { 'browser-id': 'e2e-owner-setup' };
 	for (let attempt = 1; ; attempt++) {
 		await httpRequest(`${baseUrl}/rest/owner/setup`, { body: OWNER, headers });
-		const login = await httpRequest(`${baseUrl}/rest/login`, { body: { emailOrLdapLoginId: OWNER.email, password: OWNER.password }, headers });
+		const login = await httpRequest(`${baseUrl}/rest/login`, {
+			body: { emailOrLdapLoginId: OWNER.email, password: OWNER.password },
+			headers,
+		});
 		if (login.status === 200) return;
-		if (attempt === 20) throw new Error(`the owner cannot log in after ${attempt} set-ups: ${login.status} ${login.text.slice(0, 200)}`);
+		if (attempt === 20)
+			throw new Error(
+				`the owner cannot log in after ${attempt} set-ups: ${login.status} ${login.text.slice(0, 200)}`,
+			);
 		await sleep(1000);
 	}
 }
@@ -105,13 +116,21 @@ export class Editor {
 	async rest<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
 		const reply = await this.page.evaluate(
 			async ({ method, path, body }) => {
-				const headers = { 'content-type': 'application/json', 'browser-id': localStorage.getItem('n8n-browserId') ?? '' };
-				const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+				const headers = {
+					'content-type': 'application/json',
+					'browser-id': localStorage.getItem('n8n-browserId') ?? '',
+				};
+				const response = await fetch(path, {
+					method,
+					headers,
+					body: body === undefined ? undefined : JSON.stringify(body),
+				});
 				return { status: response.status, text: await response.text() };
 			},
 			{ method, path, body },
 		);
-		if (reply.status !== 200) throw new Error(`${method} ${path}: ${reply.status} ${reply.text.slice(0, 300)}`);
+		if (reply.status !== 200)
+			throw new Error(`${method} ${path}: ${reply.status} ${reply.text.slice(0, 300)}`);
 		return (JSON.parse(reply.text) as { data: T }).data;
 	}
 
@@ -165,7 +184,10 @@ export class Editor {
 
 	async fillCredential(fields: Record<string, string>): Promise<void> {
 		for (const [name, value] of Object.entries(fields)) {
-			await this.credentialModal.getByTestId(`parameter-input-${name}`).locator('input').fill(value);
+			await this.credentialModal
+				.getByTestId(`parameter-input-${name}`)
+				.locator('input')
+				.fill(value);
 		}
 	}
 

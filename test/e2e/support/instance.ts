@@ -9,7 +9,15 @@ import { basename, join } from 'node:path';
 
 import type { IRun } from 'n8n-workflow';
 
-import { ensureN8n, n8nCli, n8nEnv, startN8n, type CliResult, type N8nMajor, type N8nServer } from '../../../testkit/n8n';
+import {
+	ensureN8n,
+	n8nCli,
+	n8nEnv,
+	startN8n,
+	type CliResult,
+	type N8nMajor,
+	type N8nServer,
+} from '../../../testkit/n8n';
 import { freePort } from '../../../testkit/free-port';
 import { parseRun } from './run-data';
 
@@ -37,7 +45,12 @@ export class N8nInstance {
 		const port = await freePort();
 		let brokerPort = await freePort();
 		while (brokerPort === port) brokerPort = await freePort();
-		return new N8nInstance(major, userFolder, port, n8nEnv({ major, userFolder, port, brokerPort }));
+		return new N8nInstance(
+			major,
+			userFolder,
+			port,
+			n8nEnv({ major, userFolder, port, brokerPort }),
+		);
 	}
 
 	get baseUrl(): string {
@@ -55,7 +68,11 @@ export class N8nInstance {
 	/** Runs an n8n command; `env` adds to (or overrides) the instance's environment for this command. */
 	async cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
 		const result = await n8nCli(ensureN8n(this.major), args, { ...this.env, ...env });
-		this.keep(args, result.output, `# exit ${result.code} signal ${result.signal} after ${result.ms} ms\n`);
+		this.keep(
+			args,
+			result.output,
+			`# exit ${result.code} signal ${result.signal} after ${result.ms} ms\n`,
+		);
 		return result;
 	}
 
@@ -78,9 +95,13 @@ export class N8nInstance {
 
 	/** Makes a workflow active so `n8n start` registers its webhooks (2.x: publish, 1.x: active flag). */
 	async activate(workflowId: string): Promise<void> {
-		const args = this.major >= 2 ? ['publish:workflow', `--id=${workflowId}`] : ['update:workflow', `--id=${workflowId}`, '--active=true'];
+		const args =
+			this.major >= 2
+				? ['publish:workflow', `--id=${workflowId}`]
+				: ['update:workflow', `--id=${workflowId}`, '--active=true'];
 		const result = await this.cli(args);
-		if (result.code !== 0) throw new Error(`${args[0]} failed (${result.code}):\n${tail(result.output)}`);
+		if (result.code !== 0)
+			throw new Error(`${args[0]} failed (${result.code}):\n${tail(result.output)}`);
 	}
 
 	async startServer(): Promise<N8nServer> {
@@ -98,7 +119,9 @@ export class N8nInstance {
 
 	/** Reads rows from n8n's SQLite database (n8n must not be writing to it). */
 	query<Row>(sql: string): Row[] {
-		const db = new DatabaseSync(join(this.userFolder, '.n8n', 'database.sqlite'), { readOnly: true });
+		const db = new DatabaseSync(join(this.userFolder, '.n8n', 'database.sqlite'), {
+			readOnly: true,
+		});
 		try {
 			return db.prepare(sql).all() as Row[];
 		} finally {

@@ -14,7 +14,9 @@ import { readSuiteSetup, type SuiteSetup } from './suite';
 /** 1Flow answers 400 for a docId it cannot accept; the node's own checks let this one through. */
 export const REJECTS_DOC_BAD_REQUEST: FaultConfig = {
 	script: ({ docId }) =>
-		docId === 'doc_bad_request' ? { kind: 'status', status: 400, body: { error: 'Missing or invalid docId in request body' } } : undefined,
+		docId === 'doc_bad_request'
+			? { kind: 'status', status: 400, body: { error: 'Missing or invalid docId in request body' } }
+			: undefined,
 };
 
 export interface Topic {
@@ -31,7 +33,11 @@ export interface Topic {
  * The topic of the calling test file, opened before its tests and closed after them; call
  * the returned function inside tests.
  */
-export function topicOfThisFile(name: string, documents: string[], faults?: FaultConfig): () => Topic {
+export function topicOfThisFile(
+	name: string,
+	documents: string[],
+	faults?: FaultConfig,
+): () => Topic {
 	let topic: Topic | undefined;
 	beforeAll(async () => {
 		topic = await openTopic(name, documents, faults);
@@ -49,7 +55,11 @@ async function openTopic(name: string, documents: string[], faults?: FaultConfig
 	const userFolder = join(setup.workDir, name);
 	cpSync(setup.templateFolder, userFolder, { recursive: true });
 	const instance = await N8nInstance.open(setup.major, userFolder);
-	const emulator = new OneFlowEmulator({ port: setup.emulatorPort, webhooks: [{ id: setup.webhookId, secret: setup.secret, documents }], faults });
+	const emulator = new OneFlowEmulator({
+		port: setup.emulatorPort,
+		webhooks: [{ id: setup.webhookId, secret: setup.secret, documents }],
+		faults,
+	});
 	await emulator.start();
 	return {
 		setup,
@@ -60,9 +70,14 @@ async function openTopic(name: string, documents: string[], faults?: FaultConfig
 			if (result.signal === 'SIGSEGV' && result.run) {
 				// Seen with n8n 1.123.81 on Node 24: a segfault while exiting, after the run was reported.
 				result.code = result.run.data.resultData.error ? 1 : 0;
-				process.stderr.write(`n8n execute --id=${workflowId} crashed with SIGSEGV while exiting, after printing its result; judged on the printed result\n`);
+				process.stderr.write(
+					`n8n execute --id=${workflowId} crashed with SIGSEGV while exiting, after printing its result; judged on the printed result\n`,
+				);
 			}
-			if (!result.run) throw new Error(`no run data in the output of n8n execute --id=${workflowId} (exit ${result.code}):\n${tail(result.output)}`);
+			if (!result.run)
+				throw new Error(
+					`no run data in the output of n8n execute --id=${workflowId} (exit ${result.code}):\n${tail(result.output)}`,
+				);
 			return { ...result, run: result.run };
 		},
 		requestsFor: (docId) => emulator.requests.filter((request) => request.docId === docId),

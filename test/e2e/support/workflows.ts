@@ -80,12 +80,22 @@ export function node(workflow: Workflow, name: string): WorkflowNode {
 }
 
 /** A copy with a new id (and name); every node with a credential of the given types uses that one. */
-function variant(workflow: Workflow, id: string, credential?: Credential, name = workflow.name, signing?: Credential): Workflow {
+function variant(
+	workflow: Workflow,
+	id: string,
+	credential?: Credential,
+	name = workflow.name,
+	signing?: Credential,
+): Workflow {
 	const copy = structuredClone(workflow);
 	Object.assign(copy, { id, name });
 	for (const candidate of copy.nodes) {
 		for (const given of [credential, signing]) {
-			if (given && candidate.type.startsWith('n8n-nodes-1flow.') && candidate.credentials?.[given.type]) {
+			if (
+				given &&
+				candidate.type.startsWith('n8n-nodes-1flow.') &&
+				candidate.credentials?.[given.type]
+			) {
 				candidate.credentials = { [given.type]: { id: given.id, name: given.name } };
 			}
 		}
@@ -94,11 +104,27 @@ function variant(workflow: Workflow, id: string, credential?: Credential, name =
 }
 
 /** Replaces a trigger that needs a person by a Set node with the data it would emit, after a manual start. */
-function startByHand(workflow: Workflow, triggerName: string, json: unknown, startNodeId: string): void {
+function startByHand(
+	workflow: Workflow,
+	triggerName: string,
+	json: unknown,
+	startNodeId: string,
+): void {
 	const trigger = node(workflow, triggerName);
-	Object.assign(trigger, { type: 'n8n-nodes-base.set', typeVersion: 3.4, parameters: { mode: 'raw', jsonOutput: JSON.stringify(json), options: {} } });
+	Object.assign(trigger, {
+		type: 'n8n-nodes-base.set',
+		typeVersion: 3.4,
+		parameters: { mode: 'raw', jsonOutput: JSON.stringify(json), options: {} },
+	});
 	delete trigger.webhookId;
-	workflow.nodes.push({ parameters: {}, id: startNodeId, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [-220, 0] });
+	workflow.nodes.push({
+		parameters: {},
+		id: startNodeId,
+		name: 'Start',
+		type: 'n8n-nodes-base.manualTrigger',
+		typeVersion: 1,
+		position: [-220, 0],
+	});
 	workflow.connections.Start = { main: [[{ node: triggerName, type: 'main', index: 0 }]] };
 }
 
@@ -108,13 +134,30 @@ export function webhookPathOf(example = 'delete-after-processing.json'): string 
 }
 
 /** Every workflow of the suite, using the imported credentials. */
-export function suiteWorkflows(credOk: Credential, credBad: Credential, openAi: Credential, signing: Credential): Workflow[] {
+export function suiteWorkflows(
+	credOk: Credential,
+	credBad: Credential,
+	openAi: Credential,
+	signing: Credential,
+): Workflow[] {
 	const bulk = variant(readExample('bulk-delete-with-report.json'), IDS.bulk, credOk);
-	node(bulk, 'Document IDs').parameters.jsCode = "return ['doc_b1', 'doc_b2', 'doc_missing_b', 'doc_bad_request'].map((docId) => ({ json: { docId } }));";
+	node(bulk, 'Document IDs').parameters.jsCode =
+		"return ['doc_b1', 'doc_b2', 'doc_missing_b', 'doc_bad_request'].map((docId) => ({ json: { docId } }));";
 
-	const webhookExample = variant(readExample('delete-after-processing.json'), IDS.webhook, credOk, undefined, signing);
+	const webhookExample = variant(
+		readExample('delete-after-processing.json'),
+		IDS.webhook,
+		credOk,
+		undefined,
+		signing,
+	);
 	// The same flow, started by hand: the 1Flow Trigger becomes a Set node with the item it emits.
-	const callback = variant(webhookExample, IDS.callback, undefined, `${webhookExample.name} (callback replayed)`);
+	const callback = variant(
+		webhookExample,
+		IDS.callback,
+		undefined,
+		`${webhookExample.name} (callback replayed)`,
+	);
 	const call = { event: 'document.ready', success: true, documentId: 'doc_a1', verified: true };
 	startByHand(callback, '1Flow document ready', call, '0e2e0003-0000-4000-8000-000000000001');
 	delete node(callback, '1Flow document ready').credentials;
@@ -125,8 +168,15 @@ export function suiteWorkflows(credOk: Credential, credBad: Credential, openAi: 
 	// the model talks to the scripted fake OpenAI server.
 	const agentVariant = (id: string, message: string) => {
 		const workflow = variant(agent, id, undefined, `${agent.name} (${message})`);
-		startByHand(workflow, 'When chat message received', { sessionId: `e2e-${id}`, chatInput: message }, '0e2e0004-0000-4000-8000-000000000001');
-		node(workflow, 'OpenAI Chat Model').credentials = { openAiApi: { id: openAi.id, name: openAi.name } };
+		startByHand(
+			workflow,
+			'When chat message received',
+			{ sessionId: `e2e-${id}`, chatInput: message },
+			'0e2e0004-0000-4000-8000-000000000001',
+		);
+		node(workflow, 'OpenAI Chat Model').credentials = {
+			openAiApi: { id: openAi.id, name: openAi.name },
+		};
 		return workflow;
 	};
 

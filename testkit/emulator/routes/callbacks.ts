@@ -16,14 +16,19 @@ const REPLY_CHARS = 2000;
 function jsonObject(body: Buffer): Record<string, unknown> | undefined {
 	try {
 		const value: unknown = JSON.parse(body.toString('utf8') || '{}');
-		return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+		return typeof value === 'object' && value !== null && !Array.isArray(value)
+			? (value as Record<string, unknown>)
+			: undefined;
 	} catch {
 		return undefined;
 	}
 }
 
 /** Runs `work` on the JSON body; a bad body or a refused setting answers 400 with the reason. */
-async function withBody({ exchange, body }: RouteContext, work: (input: Record<string, unknown>) => Promise<unknown> | unknown): Promise<void> {
+async function withBody(
+	{ exchange, body }: RouteContext,
+	work: (input: Record<string, unknown>) => Promise<unknown> | unknown,
+): Promise<void> {
 	const input = jsonObject(body);
 	if (!input) return exchange.sendJson(400, { error: 'Expected a JSON object' });
 	try {
@@ -51,10 +56,21 @@ export const sendCallback: Route = {
 	methods: ['POST'],
 	handle(context) {
 		void withBody(context, async (input) => {
-			if (typeof input.docId !== 'string' || input.docId === '') throw new Error('docId (a string) is required');
+			if (typeof input.docId !== 'string' || input.docId === '')
+				throw new Error('docId (a string) is required');
 			const sent = await context.callbacks.send(input as unknown as CallbackRequest);
 			const { kind, url, documentId, headers, sentAt, status, reply, ms } = sent;
-			return { kind, url, documentId, headers, body: sent.body.toString('utf8'), sentAt, status, reply: reply.slice(0, REPLY_CHARS), ms };
+			return {
+				kind,
+				url,
+				documentId,
+				headers,
+				body: sent.body.toString('utf8'),
+				sentAt,
+				status,
+				reply: reply.slice(0, REPLY_CHARS),
+				ms,
+			};
 		});
 	},
 };

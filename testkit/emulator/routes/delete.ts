@@ -16,9 +16,13 @@ export const deleteDocument: Route = {
 			if (typeof docId !== 'string' || docId.trim() === '') {
 				return { status: 400, body: { error: 'Missing or invalid docId in request body' } };
 			}
-			if (!store.deleteDocument(webhookId, docId)) return { status: 404, body: { error: 'Document not found' } };
+			if (!store.deleteDocument(webhookId, docId))
+				return { status: 404, body: { error: 'Document not found' } };
 			exchange.record.deleted = true;
-			return { status: 200, body: { success: true, message: 'Document deleted successfully', documentId: docId } };
+			return {
+				status: 200,
+				body: { success: true, message: 'Document deleted successfully', documentId: docId },
+			};
 		});
 	},
 };

@@ -26,10 +26,18 @@ export const getDocument: Route = {
 		faults.run(exchange, { endpoint: 'get', webhookId, docId }, () => {
 			const refused = refusal(context, webhookId);
 			if (refused) return refused;
-			if (typeof docId !== 'string' || docId.trim() === '') return { status: 400, body: { error: 'Missing or invalid docId' } };
+			if (typeof docId !== 'string' || docId.trim() === '')
+				return { status: 400, body: { error: 'Missing or invalid docId' } };
 			const document = store.findDocument(webhookId, docId);
 			if (!document) return { status: 404, body: { error: 'Document not found' } };
-			return { status: 200, body: documentAnswer(document, Date.now(), includeSchema === true || includeSchema === 'true') };
+			return {
+				status: 200,
+				body: documentAnswer(
+					document,
+					Date.now(),
+					includeSchema === true || includeSchema === 'true',
+				),
+			};
 		});
 	},
 };

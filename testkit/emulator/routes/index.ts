@@ -6,4 +6,11 @@ import type { Route } from './route';
 import { samples } from './samples';
 import { uploadDocument } from './upload';
 
-export const ROUTES: readonly Route[] = [uploadDocument, getDocument, deleteDocument, samples, callbackSettings, sendCallback];
+export const ROUTES: readonly Route[] = [
+	uploadDocument,
+	getDocument,
+	deleteDocument,
+	samples,
+	callbackSettings,
+	sendCallback,
+];

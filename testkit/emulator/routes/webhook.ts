@@ -30,7 +30,8 @@ export function readWebhook({ exchange, params, store }: RouteContext): string {
 /** 1Flow's first two checks: the answer that refuses the request, or undefined. */
 export function refusal({ exchange, store }: RouteContext, webhookId: string): Answer | undefined {
 	if (!store.hasWebhook(webhookId)) return { status: 404, body: { error: 'Webhook not found' } };
-	if (!exchange.record.authorized) return { status: 401, body: { error: 'Invalid or missing webhook secret' } };
+	if (!exchange.record.authorized)
+		return { status: 401, body: { error: 'Invalid or missing webhook secret' } };
 	return undefined;
 }
 

@@ -5,7 +5,11 @@ import * as getDocument from './get.operation';
 import * as uploadDocument from './upload.operation';
 
 /** Each operation's execute(), by its value. */
-export const operations = { upload: uploadDocument.execute, get: getDocument.execute, delete: deleteDocument.execute };
+export const operations = {
+	upload: uploadDocument.execute,
+	get: getDocument.execute,
+	delete: deleteDocument.execute,
+};
 
 export const description: INodeProperties[] = [
 	{
@@ -18,7 +22,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Upload',
 				value: 'upload',
-				description: 'Send a file (or a URL) to 1Flow for processing, optionally waiting for its extraction',
+				description:
+					'Send a file (or a URL) to 1Flow for processing, optionally waiting for its extraction',
 				action: 'Upload a document',
 			},
 			{

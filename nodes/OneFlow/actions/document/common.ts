@@ -62,10 +62,18 @@ function readsDefaultDocId(context: IExecuteFunctions): boolean {
 	return context.getNodeParameter('docId', 0, '', { rawExpressions: true }) === DEFAULT_DOC_ID;
 }
 
-function readDocId(context: IExecuteFunctions, itemIndex: number, isDefault: boolean): string | Failure {
+function readDocId(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	isDefault: boolean,
+): string | Failure {
 	const raw = isDefault
 		? defaultDocIdOf(context.getInputData()[itemIndex].json)
-		: readParameter(context, { name: 'docId', label: 'Document ID', holds: 'the 1Flow document ID' }, itemIndex);
+		: readParameter(
+				context,
+				{ name: 'docId', label: 'Document ID', holds: 'the 1Flow document ID' },
+				itemIndex,
+			);
 	return isFailure(raw) ? raw : normalizeDocId(raw);
 }
 
@@ -93,7 +101,8 @@ export const outputOption: INodeProperties = {
 		{
 			name: 'Simplified',
 			value: 'simplified',
-			description: 'One item: document ID, status, type, summary and extracted fields side by side, line items as a list',
+			description:
+				'One item: document ID, status, type, summary and extracted fields side by side, line items as a list',
 		},
 		{ name: 'Raw', value: 'raw', description: "One item: 1Flow's answer as it is" },
 		{
@@ -119,7 +128,16 @@ export async function fetchDocument(
 	settings: { includeSchema: boolean; timeoutMs: number },
 ): Promise<Step<IDataObject>> {
 	const query = { docId, includeSchema: String(settings.includeSchema) };
-	const attempt = await send(session, { method: 'GET', endpoint: 'get', query, timeoutMs: settings.timeoutMs });
-	const context = { url: endpointUrl(session.webhookUrl, 'get'), secret: session.secret, timeoutMs: settings.timeoutMs };
+	const attempt = await send(session, {
+		method: 'GET',
+		endpoint: 'get',
+		query,
+		timeoutMs: settings.timeoutMs,
+	});
+	const context = {
+		url: endpointUrl(session.webhookUrl, 'get'),
+		secret: session.secret,
+		timeoutMs: settings.timeoutMs,
+	};
 	return readAnswer(attempt, getAction(docId), context) as Step<IDataObject>;
 }

@@ -42,7 +42,10 @@ const properties: INodeProperties[] = [
 	]),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['document'], operation: ['delete'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['document'], operation: ['delete'] } },
+	properties,
+);
 
 interface Deleted {
 	documentId: string;
@@ -59,20 +62,37 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const treatNotFoundAsDeleted = options.treatNotFoundAsDeleted === true;
 	// At most one webhook check per run, shared by everything that needs it.
 	let webhookChecked: Promise<Failure | undefined> | undefined;
-	const checkWebhook = async (session: Session) => await (webhookChecked ??= confirmWebhook(session, request));
+	const checkWebhook = async (session: Session) =>
+		await (webhookChecked ??= confirmWebhook(session, request));
 
-	const attempt = async (session: Session, docId: string, answerLost: boolean): Promise<Step<Deleted>> => {
+	const attempt = async (
+		session: Session,
+		docId: string,
+		answerLost: boolean,
+	): Promise<Step<Deleted>> => {
 		const action = deleteAction(docId);
-		const attempted = await send(session, { method: 'POST', endpoint: 'delete', body: { json: { docId } }, timeoutMs: request.timeout });
+		const attempted = await send(session, {
+			method: 'POST',
+			endpoint: 'delete',
+			body: { json: { docId } },
+			timeoutMs: request.timeout,
+		});
 		const url = endpointUrl(session.webhookUrl, 'delete');
-		const step = readAnswer(attempted, action, { url, secret: session.secret, timeoutMs: request.timeout });
+		const step = readAnswer(attempted, action, {
+			url,
+			secret: session.secret,
+			timeoutMs: request.timeout,
+		});
 		if (step.type === 'done') {
 			const { documentId, message } = step.value;
 			return {
 				type: 'done',
 				value: {
 					documentId: typeof documentId === 'string' && documentId !== '' ? documentId : docId,
-					message: typeof message === 'string' ? quoteApiText(message, session.secret) : 'Document deleted',
+					message:
+						typeof message === 'string'
+							? quoteApiText(message, session.secret)
+							: 'Document deleted',
 				},
 			};
 		}
@@ -81,7 +101,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			// A lost answer, then 404: the lost attempt deleted it, unless the webhook itself is unknown.
 			const webhookFailure = await checkWebhook(session);
 			if (webhookFailure) return { type: 'fail', failure: webhookFailure };
-			const message = 'Document deleted (the answer to an earlier attempt was lost; the retry found it gone)';
+			const message =
+				'Document deleted (the answer to an earlier attempt was lost; the retry found it gone)';
 			return { type: 'done', value: { documentId: docId, message, confirmedByRetry: true } };
 		}
 		if (!treatNotFoundAsDeleted) return step;
@@ -102,7 +123,13 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				{
 					json: alreadyDeleted
 						? { success: true, deleted: false, alreadyDeleted, documentId, message }
-						: { success: true, deleted: true, documentId, message, ...(confirmedByRetry && { confirmedByRetry }) },
+						: {
+								success: true,
+								deleted: true,
+								documentId,
+								message,
+								...(confirmedByRetry && { confirmedByRetry }),
+							},
 				},
 			],
 			done: !alreadyDeleted,

@@ -10,7 +10,13 @@ import { shapeDocument, type OutputMode } from '../../helpers/document';
 import { optionsCollection, readOptions, requestOptionFields } from '../../helpers/options';
 import { runOperation } from '../../helpers/run';
 import { getAction } from '../../texts/actions';
-import { byDocumentId, docIdFields, fetchDocument, includeSchemaOption, outputOption } from './common';
+import {
+	byDocumentId,
+	docIdFields,
+	fetchDocument,
+	includeSchemaOption,
+	outputOption,
+} from './common';
 
 const properties: INodeProperties[] = [
 	...docIdFields('read'),
@@ -25,7 +31,10 @@ const properties: INodeProperties[] = [
 	]),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['document'], operation: ['get'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['document'], operation: ['get'] } },
+	properties,
+);
 
 /**
  * Reads each document once, however many items name it. A document that is not extracted yet
@@ -41,7 +50,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		request,
 		...byDocumentId(this),
 		action: getAction,
-		attempt: async (session, docId) => await fetchDocument(session, docId, { includeSchema, timeoutMs: request.timeout }),
-		success: (answer, docId) => ({ items: shapeDocument(answer, docId, output).map((json) => ({ json })), done: true }),
+		attempt: async (session, docId) =>
+			await fetchDocument(session, docId, { includeSchema, timeoutMs: request.timeout }),
+		success: (answer, docId) => ({
+			items: shapeDocument(answer, docId, output).map((json) => ({ json })),
+			done: true,
+		}),
 	});
 }

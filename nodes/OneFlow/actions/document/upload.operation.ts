@@ -27,8 +27,16 @@ const properties: INodeProperties[] = [
 		type: 'options',
 		default: 'binary',
 		options: [
-			{ name: 'Binary File', value: 'binary', description: 'A file from an earlier node: an email attachment, a download, a form upload' },
-			{ name: 'URL', value: 'url', description: '1Flow downloads the file from this address itself' },
+			{
+				name: 'Binary File',
+				value: 'binary',
+				description: 'A file from an earlier node: an email attachment, a download, a form upload',
+			},
+			{
+				name: 'URL',
+				value: 'url',
+				description: '1Flow downloads the file from this address itself',
+			},
 		],
 	},
 	{
@@ -55,18 +63,33 @@ const properties: INodeProperties[] = [
 		name: 'waitForProcessing',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to wait until 1Flow has extracted the document, and output it as the Get operation does',
+		description:
+			'Whether to wait until 1Flow has extracted the document, and output it as the Get operation does',
 	},
 	optionsCollection([
-		{ displayName: 'File Name', name: 'fileName', type: 'string', default: '', description: "Name sent to 1Flow instead of the file's own" },
-		{ displayName: 'Content Type', name: 'contentType', type: 'string', default: '', placeholder: 'e.g. application/pdf', description: "MIME type sent to 1Flow instead of the file's own" },
+		{
+			displayName: 'File Name',
+			name: 'fileName',
+			type: 'string',
+			default: '',
+			description: "Name sent to 1Flow instead of the file's own",
+		},
+		{
+			displayName: 'Content Type',
+			name: 'contentType',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. application/pdf',
+			description: "MIME type sent to 1Flow instead of the file's own",
+		},
 		{
 			displayName: 'Keep Binary Data',
 			name: 'keepBinaryData',
 			type: 'boolean',
 			default: false,
 			displayOptions: { show: { '/inputType': ['binary'] } },
-			description: 'Whether to pass the uploaded file on to the next node (by default the output carries only its name and size)',
+			description:
+				'Whether to pass the uploaded file on to the next node (by default the output carries only its name and size)',
 		},
 		{ ...outputOption, displayOptions: whenWaiting },
 		{ ...includeSchemaOption, displayOptions: whenWaiting },
@@ -76,7 +99,8 @@ const properties: INodeProperties[] = [
 			type: 'boolean',
 			default: false,
 			displayOptions: whenWaiting,
-			description: 'Whether to stop waiting at EXTRACTED (fields ready) instead of INDEXED (also searchable)',
+			description:
+				'Whether to stop waiting at EXTRACTED (fields ready) instead of INDEXED (also searchable)',
 		},
 		{
 			displayName: 'Wait Timeout (Seconds)',
@@ -85,7 +109,8 @@ const properties: INodeProperties[] = [
 			typeOptions: { minValue: 5, maxValue: 3600 },
 			default: 300,
 			displayOptions: whenWaiting,
-			description: 'Longest wait for one document; one that is not processed by then becomes an error naming its ID and last status',
+			description:
+				'Longest wait for one document; one that is not processed by then becomes an error naming its ID and last status',
 		},
 		...requestOptionFields({
 			requests: 'uploads',
@@ -95,7 +120,10 @@ const properties: INodeProperties[] = [
 	]),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['document'], operation: ['upload'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['document'], operation: ['upload'] } },
+	properties,
+);
 
 interface Uploaded {
 	documentId: string;
@@ -106,7 +134,8 @@ interface Uploaded {
 
 /** Answers after which 1Flow certainly did not create a document, so sending again is safe. */
 function certainlyNotTaken(attempt: Attempt): boolean {
-	if (attempt.kind === 'network') return attempt.reason === 'refused' || attempt.reason === 'unreachable';
+	if (attempt.kind === 'network')
+		return attempt.reason === 'refused' || attempt.reason === 'unreachable';
 	return attempt.status === 429 || attempt.status === 503;
 }
 
@@ -125,29 +154,67 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 
 	const attempt = async (session: Session, upload: Upload): Promise<Step<Uploaded>> => {
 		const action = uploadAction(upload.subject);
-		const attempted = await send(session, { method: 'POST', endpoint: 'upload', body: upload.body, timeoutMs: request.timeout });
-		const context = { url: endpointUrl(session.webhookUrl, 'upload'), secret: session.secret, timeoutMs: request.timeout };
+		const attempted = await send(session, {
+			method: 'POST',
+			endpoint: 'upload',
+			body: upload.body,
+			timeoutMs: request.timeout,
+		});
+		const context = {
+			url: endpointUrl(session.webhookUrl, 'upload'),
+			secret: session.secret,
+			timeoutMs: request.timeout,
+		};
 		const step = readAnswer(attempted, action, context);
 		// Never resend a file 1Flow may have taken: that would create the document twice.
-		if (step.type === 'retry' && !certainlyNotTaken(attempted)) return { type: 'fail', failure: step.failure };
+		if (step.type === 'retry' && !certainlyNotTaken(attempted))
+			return { type: 'fail', failure: step.failure };
 		if (step.type !== 'done') return step;
 		const { documentId, message } = step.value;
-		if (typeof documentId !== 'string' || documentId === '') return { type: 'fail', failure: noDocumentIdFailure(action) };
-		return { type: 'done', value: { documentId, message: typeof message === 'string' ? quoteApiText(message, session.secret) : 'Document uploaded' } };
+		if (typeof documentId !== 'string' || documentId === '')
+			return { type: 'fail', failure: noDocumentIdFailure(action) };
+		return {
+			type: 'done',
+			value: {
+				documentId,
+				message:
+					typeof message === 'string' ? quoteApiText(message, session.secret) : 'Document uploaded',
+			},
+		};
 	};
 
-	const finish = async (session: Session, done: Array<{ value: Uploaded }>): Promise<Array<Settled<Uploaded>>> => {
+	const finish = async (
+		session: Session,
+		done: Array<{ value: Uploaded }>,
+	): Promise<Array<Settled<Uploaded>>> => {
 		const uploads = done.map(({ value }) => value);
 		const waits = await runBulk(
 			uploads,
 			async (uploaded, _answerLost, runStopped): Promise<Step<Uploaded>> => {
-				const step = await waitUntilProcessed(session, uploaded.documentId, waitSettings, runStopped);
-				return step.type === 'done' ? { type: 'done', value: { ...uploaded, document: step.value } } : step;
+				const step = await waitUntilProcessed(
+					session,
+					uploaded.documentId,
+					waitSettings,
+					runStopped,
+				);
+				return step.type === 'done'
+					? { type: 'done', value: { ...uploaded, document: step.value } }
+					: step;
 			},
-			{ ...request, maxRetries: 0, stopOnFailure: !this.continueOnFail(), signal: this.getExecutionCancelSignal(), pacer: session.pacer },
+			{
+				...request,
+				maxRetries: 0,
+				stopOnFailure: !this.continueOnFail(),
+				signal: this.getExecutionCancelSignal(),
+				pacer: session.pacer,
+			},
 		);
 		// A wait that never began still leaves an uploaded file: say so, never "no request was sent".
-		return waits.map((wait, index) => (wait.status === 'notSent' && !wait.failure ? { ...wait, failure: waitEndedFailure(uploads[index].documentId, wait.reason) } : wait));
+		return waits.map((wait, index) =>
+			wait.status === 'notSent' && !wait.failure
+				? { ...wait, failure: waitEndedFailure(uploads[index].documentId, wait.reason) }
+				: wait,
+		);
 	};
 
 	return await runOperation<Upload, Uploaded>(this, {
@@ -160,7 +227,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		finish: wait ? finish : undefined,
 		success: ({ documentId, message, document }, upload) => {
 			const binary = upload.keptBinary;
-			const jsons = document ? shapeDocument(document, documentId, output) : [{ success: true, documentId, message, ...upload.describe }];
+			const jsons = document
+				? shapeDocument(document, documentId, output)
+				: [{ success: true, documentId, message, ...upload.describe }];
 			return { items: jsons.map((json) => (binary ? { json, binary } : { json })), done: true };
 		},
 	});

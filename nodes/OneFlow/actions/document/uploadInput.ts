@@ -21,10 +21,23 @@ export interface Upload {
 	keptBinary?: IBinaryKeyData;
 }
 
-function text(context: IExecuteFunctions, name: string, label: string, itemIndex: number): string | Failure {
-	const value = readParameter(context, { name, label, holds: `the ${label.toLowerCase()}`, fallback: '' }, itemIndex);
+function text(
+	context: IExecuteFunctions,
+	name: string,
+	label: string,
+	itemIndex: number,
+): string | Failure {
+	const value = readParameter(
+		context,
+		{ name, label, holds: `the ${label.toLowerCase()}`, fallback: '' },
+		itemIndex,
+	);
 	if (isFailure(value)) return value;
-	return typeof value === 'string' ? value.trim() : value === undefined || value === null ? '' : String(value);
+	return typeof value === 'string'
+		? value.trim()
+		: value === undefined || value === null
+			? ''
+			: String(value);
 }
 
 /** The size of a file in n8n's binary data store; a file that is gone fails its item, not the run. */
@@ -39,7 +52,11 @@ async function storedSize(context: IExecuteFunctions, id: string): Promise<numbe
 	}
 }
 
-async function readBinary(context: IExecuteFunctions, itemIndex: number, overrides: { fileName: string; contentType: string }): Promise<Upload | Failure> {
+async function readBinary(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	overrides: { fileName: string; contentType: string },
+): Promise<Upload | Failure> {
 	const field = text(context, 'binaryPropertyName', 'Input Binary Field', itemIndex);
 	if (isFailure(field)) return field;
 	const item = context.getInputData()[itemIndex];
@@ -60,16 +77,31 @@ async function readBinary(context: IExecuteFunctions, itemIndex: number, overrid
 	const size = id ? await storedSize(context, id) : Buffer.byteLength(binary.data, 'base64');
 	if (isFailure(size)) return size;
 	if (!size) {
-		return inputFailure(`The file "${fileName}" in binary field "${field}" is empty`, '1Flow cannot process an empty file. Check the node that produced it.');
+		return inputFailure(
+			`The file "${fileName}" in binary field "${field}" is empty`,
+			'1Flow cannot process an empty file. Check the node that produced it.',
+		);
 	}
 	const file: FilePart = {
 		field: FILE_FIELD,
 		fileName,
 		contentType,
 		size,
-		open: async () => (id ? await context.helpers.getBinaryStream(id) : await context.helpers.getBinaryDataBuffer(itemIndex, field)),
+		open: async () =>
+			id
+				? await context.helpers.getBinaryStream(id)
+				: await context.helpers.getBinaryDataBuffer(itemIndex, field),
 	};
-	const keep = readParameter(context, { name: 'options.keepBinaryData', label: 'Keep Binary Data', holds: 'true or false', fallback: false }, itemIndex);
+	const keep = readParameter(
+		context,
+		{
+			name: 'options.keepBinaryData',
+			label: 'Keep Binary Data',
+			holds: 'true or false',
+			fallback: false,
+		},
+		itemIndex,
+	);
 	if (isFailure(keep)) return keep;
 	return {
 		subject: fileName,
@@ -79,10 +111,15 @@ async function readBinary(context: IExecuteFunctions, itemIndex: number, overrid
 	};
 }
 
-function readUrl(context: IExecuteFunctions, itemIndex: number, overrides: { fileName: string; contentType: string }): Upload | Failure {
+function readUrl(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	overrides: { fileName: string; contentType: string },
+): Upload | Failure {
 	const raw = text(context, 'url', 'File URL', itemIndex);
 	if (isFailure(raw)) return raw;
-	const hint = 'Set "File URL" to the public http:// or https:// address of the file, e.g. https://example.com/invoice.pdf.';
+	const hint =
+		'Set "File URL" to the public http:// or https:// address of the file, e.g. https://example.com/invoice.pdf.';
 	let url: URL;
 	try {
 		url = new URL(raw);
@@ -90,7 +127,10 @@ function readUrl(context: IExecuteFunctions, itemIndex: number, overrides: { fil
 		return inputFailure(raw === '' ? 'No file URL' : 'The file URL is not a valid URL', hint);
 	}
 	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-		return inputFailure(`The file URL must start with http:// or https:// (got ${url.protocol})`, hint);
+		return inputFailure(
+			`The file URL must start with http:// or https:// (got ${url.protocol})`,
+			hint,
+		);
 	}
 	const json: IDataObject = { url: url.href };
 	if (overrides.fileName) json.fileName = overrides.fileName;
@@ -99,12 +139,17 @@ function readUrl(context: IExecuteFunctions, itemIndex: number, overrides: { fil
 }
 
 /** One item's upload: its binary file (streamed, never read whole) or a URL for 1Flow to fetch. */
-export async function readUpload(context: IExecuteFunctions, itemIndex: number): Promise<Upload | Failure> {
+export async function readUpload(
+	context: IExecuteFunctions,
+	itemIndex: number,
+): Promise<Upload | Failure> {
 	const fileName = text(context, 'options.fileName', 'File Name', itemIndex);
 	if (isFailure(fileName)) return fileName;
 	const contentType = text(context, 'options.contentType', 'Content Type', itemIndex);
 	if (isFailure(contentType)) return contentType;
 	const overrides = { fileName, contentType };
 	const source = context.getNodeParameter('inputType', itemIndex, 'binary');
-	return source === 'url' ? readUrl(context, itemIndex, overrides) : await readBinary(context, itemIndex, overrides);
+	return source === 'url'
+		? readUrl(context, itemIndex, overrides)
+		: await readBinary(context, itemIndex, overrides);
 }

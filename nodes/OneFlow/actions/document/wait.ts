@@ -49,15 +49,22 @@ export async function waitUntilProcessed(
 	// Whatever ends the wait, the document exists: the error item names it, and says not to upload again.
 	const failed = (failure: Failure, saysUploaded = false): Step<IDataObject> => ({
 		type: 'fail',
-		failure: { ...(saysUploaded ? failure : withNote(failure, uploadedNote(documentId))), details: { documentId, extractionStatus: lastStatus } },
+		failure: {
+			...(saysUploaded ? failure : withNote(failure, uploadedNote(documentId))),
+			details: { documentId, extractionStatus: lastStatus },
+		},
 	});
-	const interrupted = (): Step<IDataObject> => ({ type: 'interrupted', failure: waitEndedFailure(documentId, cancelled() ? 'cancelled' : 'stopped', lastStatus) });
+	const interrupted = (): Step<IDataObject> => ({
+		type: 'interrupted',
+		failure: waitEndedFailure(documentId, cancelled() ? 'cancelled' : 'stopped', lastStatus),
+	});
 	for (;;) {
 		const sentAt = await session.pacer.acquire(ended);
 		if (ended()) return interrupted();
 		const step = await fetchDocument(session, documentId, settings);
 		const rateLimited = step.type === 'retry' && step.rateLimited;
-		if (rateLimited) session.pacer.throttled(retryAfterMs(step.retryAfter, Date.now(), {}), Date.now(), sentAt);
+		if (rateLimited)
+			session.pacer.throttled(retryAfterMs(step.retryAfter, Date.now(), {}), Date.now(), sentAt);
 		else session.pacer.answered();
 		// A cancel also fails the poll in flight; the cancel (or the stop) is the reason.
 		if (ended()) return interrupted();
@@ -70,7 +77,11 @@ export async function waitUntilProcessed(
 			return failed(step.failure);
 		}
 		const left = deadline - Date.now();
-		if (left <= 0) return failed(waitTimedOut(documentId, lastStatus, Math.round(settings.waitTimeoutMs / 1000)), true);
+		if (left <= 0)
+			return failed(
+				waitTimedOut(documentId, lastStatus, Math.round(settings.waitTimeoutMs / 1000)),
+				true,
+			);
 		// The last poll falls on the deadline itself.
 		await pause(Math.min(delay, left), ended);
 		delay = Math.min(POLL_DELAY_CAP_MS, delay * POLL_DELAY_GROWTH);
@@ -78,6 +89,13 @@ export async function waitUntilProcessed(
 }
 
 /** An uploaded document whose wait was cut short, or never began: the run was cancelled, or stopped at another item's error. */
-export function waitEndedFailure(documentId: string, reason: 'cancelled' | 'stopped', lastStatus: string | null = null): Failure {
-	return { ...waitEnded(documentId, reason), details: { documentId, extractionStatus: lastStatus } };
+export function waitEndedFailure(
+	documentId: string,
+	reason: 'cancelled' | 'stopped',
+	lastStatus: string | null = null,
+): Failure {
+	return {
+		...waitEnded(documentId, reason),
+		details: { documentId, extractionStatus: lastStatus },
+	};
 }
