@@ -12,7 +12,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { outputOption } from '../OneFlow/actions/document/common';
+import { outputOption } from '../OneFlow/shared/document';
 import { callbackItems, isWanted, parseCallback, type CallbackOutput } from './callback';
 import { isFirstDelivery } from './replay';
 import { verifySignature, type Refusal } from './signature';

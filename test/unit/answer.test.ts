@@ -1,7 +1,7 @@
 import { readAnswer } from '../../nodes/OneFlow/helpers/answer';
 import { deleteAction } from '../../nodes/OneFlow/texts/actions';
-import { quoteApiText } from '../../nodes/OneFlow/texts/answers';
-import type { Attempt } from '../../nodes/OneFlow/transport';
+import { quoteApiText } from '../../nodes/OneFlow/shared/quote';
+import type { Answer } from '../../nodes/OneFlow/transport';
 import { networkFailureOf } from '../../nodes/OneFlow/transport/network';
 
 const context = {
@@ -9,13 +9,13 @@ const context = {
 	secret: 'sup3r-secret',
 	timeoutMs: 1000,
 };
-const read = (attempt: Attempt, docId = 'doc_1') =>
+const read = (attempt: Answer, docId = 'doc_1') =>
 	readAnswer(attempt, deleteAction(docId), context);
 const response = (
 	status: number,
 	body: unknown,
 	extra: { retryAfter?: string; location?: string } = {},
-): Attempt => ({
+): Answer => ({
 	kind: 'response',
 	status,
 	body,

@@ -1,4 +1,4 @@
-import type { Attempt } from '../transport';
+import type { Answer } from '../transport';
 import type { Action } from '../texts/actions';
 import {
 	directConnectionNote,
@@ -9,7 +9,7 @@ import {
 	unconfirmedFailure,
 } from '../texts/answers';
 import type { Step } from './bulk';
-import { withNote } from './failure';
+import { withNote } from '../shared/failure';
 
 /** Where a request went and with which secret, to word what came back. */
 export interface AnswerContext {
@@ -29,7 +29,7 @@ function isRetryableStatus(status: number): boolean {
  * carried out although its answer was lost (timeout, reset).
  */
 export function readAnswer(
-	attempt: Attempt,
+	attempt: Answer,
 	action: Action,
 	context: AnswerContext,
 ): Step<Record<string, unknown>> {

@@ -1,6 +1,6 @@
 import { Pacer } from '../transport/pacer';
-import type { Failure } from './failure';
-import { withNote } from './failure';
+import type { Failure } from '../shared/failure';
+import { withNote } from '../shared/failure';
 import { pause, retryAfterMs, retryDelayMs, type BackoffSettings } from './retry';
 
 /** How the node reads one attempt at one item. */

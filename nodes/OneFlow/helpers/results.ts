@@ -11,7 +11,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import type { Failure } from './failure';
+import type { Failure } from '../shared/failure';
 
 /** Where a failure came from: bad input (nothing sent), 1Flow (or no answer), or a request never sent. */
 export type FailureCause = 'input' | 'api' | 'notSent';

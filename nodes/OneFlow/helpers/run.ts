@@ -9,7 +9,7 @@ import type { Action } from '../texts/actions';
 import { notSentFailure } from '../texts/run';
 import { openSession, type Session } from '../transport';
 import { runBulk, type Settled, type Step } from './bulk';
-import { inputFailure, isFailure, type Failure } from './failure';
+import { inputFailure, isFailure, type Failure } from '../shared/failure';
 import type { RequestOptions } from './options';
 import { throwFirstInputFailure, toNodeOutput, type ItemResult, type RunWords } from './results';
 

@@ -1,12 +1,12 @@
 import { deleteAction } from '../texts/actions';
 import { WEBHOOK_CHECK } from '../texts/answers';
-import { endpointUrl, send, type Attempt, type Session } from '../transport';
+import { endpointUrl, send, type Answer, type Session } from '../transport';
 import { readAnswer } from './answer';
 import { runBulk, type Step } from './bulk';
-import type { Failure } from './failure';
+import type { Failure } from '../shared/failure';
 import type { RequestOptions } from './options';
 
-function readCheck(attempt: Attempt, session: Session, timeoutMs: number): Step<true> {
+function readCheck(attempt: Answer, session: Session, timeoutMs: number): Step<true> {
 	const status = attempt.kind === 'response' ? attempt.status : null;
 	if (status === 400) return { type: 'done', value: true };
 	if (status === 404) return { type: 'fail', failure: WEBHOOK_CHECK.notFound };

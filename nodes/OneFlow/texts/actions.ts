@@ -1,4 +1,4 @@
-import { quoteDocId } from './answers';
+import { quote } from '../shared/quote';
 
 /** What the node was doing when 1Flow answered, phrased for each operation. */
 export interface Action {
@@ -27,7 +27,7 @@ export interface Action {
 }
 
 export function deleteAction(docId: string): Action {
-	const quoted = quoteDocId(docId);
+	const quoted = quote(docId);
 	return {
 		doing: `deleting document ${quoted}`,
 		toDo: `delete document ${quoted}`,
@@ -52,7 +52,7 @@ export function deleteAction(docId: string): Action {
 }
 
 export function getAction(docId: string): Action {
-	const quoted = quoteDocId(docId);
+	const quoted = quote(docId);
 	return {
 		doing: `reading document ${quoted}`,
 		toDo: `read document ${quoted}`,
@@ -78,7 +78,7 @@ export function getAction(docId: string): Action {
 
 /** `subject` is the file name, or the URL 1Flow was asked to fetch. */
 export function uploadAction(subject: string): Action {
-	const quoted = quoteDocId(subject);
+	const quoted = quote(subject);
 	const checkFirst =
 		'check in 1Flow whether the document exists before uploading the file again, or it may exist twice';
 	return {

@@ -5,8 +5,8 @@ import type {
 	IHttpRequestOptions,
 } from 'n8n-workflow';
 
-import { isFailure, type Failure } from '../helpers/failure';
-import { resolveConnection } from '../helpers/validation';
+import { isFailure, type Failure } from '../shared/failure';
+import { authorizationHeaders, resolveConnection } from '../shared/validation';
 import {
 	keepAliveClient,
 	sendKeepAlive,
@@ -14,11 +14,11 @@ import {
 	type PreparedRequest,
 } from './keepAlive';
 import { encodeMultipart, type FilePart, type StreamedBody } from './multipart';
-import { networkFailureOf, type NetworkFailure } from './network';
+import { networkFailureOf, type Answer } from './network';
 import { Pacer } from './pacer';
 
 export type { FilePart } from './multipart';
-export type { NetworkFailure } from './network';
+export type { Answer, DirectConnection, NetworkFailure } from './network';
 
 export const CREDENTIAL_TYPE = 'oneFlowApi';
 
@@ -47,23 +47,8 @@ export interface OneFlowRequest {
 	timeoutMs: number;
 }
 
-/**
- * What one HTTP attempt produced: an answer from the server, or no answer at all. `direct`:
- * the keep-alive client connected by itself, and whether n8n's egress rules were applied.
- */
-export type Attempt =
-	| { kind: 'response'; status: number; body: unknown; retryAfter?: string; location?: string }
-	| { kind: 'network'; reason: NetworkFailure; direct?: DirectConnection };
-
-export type DirectConnection = 'egressChecked' | 'egressUnavailable' | 'egressBlocked';
-
 export function endpointUrl(webhookUrl: string, endpoint: Endpoint): string {
 	return `${webhookUrl}/document/${endpoint}`;
-}
-
-/** Headers that carry the webhook secret; none when the webhook has no secret configured. */
-export function authorizationHeaders(secret: string): Record<string, string> {
-	return secret === '' ? {} : { Authorization: secret };
 }
 
 /** Reads and checks the credential once per run, and picks the client; a Failure when it cannot be used. */
@@ -128,7 +113,7 @@ function prepared(session: Session, request: OneFlowRequest): PreparedRequest {
  * reads them. Redirects are not followed, so the secret never leaves for another host. Through
  * n8n's request helper, or the run's keep-alive client when it reuses connections.
  */
-export async function send(session: Session, request: OneFlowRequest): Promise<Attempt> {
+export async function send(session: Session, request: OneFlowRequest): Promise<Answer> {
 	if (session.keepAlive) return await sendKeepAlive(session.keepAlive, prepared(session, request));
 	const options: IHttpRequestOptions = {
 		method: request.method,

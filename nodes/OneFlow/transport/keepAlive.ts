@@ -18,10 +18,9 @@
  */
 import type { IExecuteFunctions, NodeEgressFilter } from 'n8n-workflow';
 
-import type { Attempt } from './index';
 import { InactivityTimeout } from './inactivity';
 import type { StreamedBody } from './multipart';
-import { networkFailureOf } from './network';
+import { networkFailureOf, type Answer } from './network';
 
 /** What a run's keep-alive requests share: the cancel signal and n8n's egress rules, if any. */
 export interface KeepAliveClient {
@@ -92,12 +91,12 @@ async function readBody(response: Response, timeout: InactivityTimeout): Promise
 
 /**
  * Sends one request through fetch's keep-alive pool and reports what came back, with the same
- * Attempt as n8n's helper gives. Redirects are not followed (fetch hands back the 3xx itself).
+ * Answer as n8n's helper gives. Redirects are not followed (fetch hands back the 3xx itself).
  */
 export async function sendKeepAlive(
 	client: KeepAliveClient,
 	request: PreparedRequest,
-): Promise<Attempt> {
+): Promise<Answer> {
 	const direct = client.egress ? 'egressChecked' : 'egressUnavailable';
 	if (client.egress) {
 		try {

@@ -3,9 +3,9 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { readAnswer } from '../../helpers/answer';
 import type { Step } from '../../helpers/bulk';
-import { isFailure, type Failure } from '../../helpers/failure';
+import { isFailure, type Failure } from '../../shared/failure';
 import { readParameter } from '../../helpers/run';
-import { normalizeDocId } from '../../helpers/validation';
+import { normalizeDocId } from '../../shared/validation';
 import { getAction } from '../../texts/actions';
 import { endpointUrl, send, type Session } from '../../transport';
 
@@ -90,28 +90,6 @@ export function byDocumentId(context: IExecuteFunctions) {
 		details: (docId: string | undefined) => ({ docId: docId ?? null }),
 	};
 }
-
-/** How a document read from 1Flow becomes items (see helpers/document). */
-export const outputOption: INodeProperties = {
-	displayName: 'Output',
-	name: 'output',
-	type: 'options',
-	default: 'simplified',
-	options: [
-		{
-			name: 'Simplified',
-			value: 'simplified',
-			description:
-				'One item: document ID, status, type, summary and extracted fields side by side, line items as a list',
-		},
-		{ name: 'Raw', value: 'raw', description: "One item: 1Flow's answer as it is" },
-		{
-			name: 'One Item per Line Item',
-			value: 'lineItems',
-			description: "One item per line item, each with the document's ID and header fields",
-		},
-	],
-};
 
 export const includeSchemaOption: INodeProperties = {
 	displayName: 'Include Schema',

@@ -7,12 +7,12 @@ import {
 
 import { readAnswer } from '../../helpers/answer';
 import type { Step } from '../../helpers/bulk';
-import type { Failure } from '../../helpers/failure';
+import type { Failure } from '../../shared/failure';
+import { quoteApiText } from '../../shared/quote';
 import { optionsCollection, readOptions, requestOptionFields } from '../../helpers/options';
 import { runOperation } from '../../helpers/run';
 import { confirmWebhook } from '../../helpers/webhookCheck';
 import { deleteAction } from '../../texts/actions';
-import { quoteApiText } from '../../texts/answers';
 import { endpointUrl, send, type Session } from '../../transport';
 import { byDocumentId, docIdFields } from './common';
 

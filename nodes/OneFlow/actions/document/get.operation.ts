@@ -6,17 +6,11 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { shapeDocument, type OutputMode } from '../../helpers/document';
+import { outputOption, shapeDocument, type OutputMode } from '../../shared/document';
 import { optionsCollection, readOptions, requestOptionFields } from '../../helpers/options';
 import { runOperation } from '../../helpers/run';
 import { getAction } from '../../texts/actions';
-import {
-	byDocumentId,
-	docIdFields,
-	fetchDocument,
-	includeSchemaOption,
-	outputOption,
-} from './common';
+import { byDocumentId, docIdFields, fetchDocument, includeSchemaOption } from './common';
 
 const properties: INodeProperties[] = [
 	...docIdFields('read'),

@@ -8,13 +8,14 @@ import {
 
 import { readAnswer } from '../../helpers/answer';
 import { runBulk, type Settled, type Step } from '../../helpers/bulk';
-import { shapeDocument, type OutputMode } from '../../helpers/document';
+import { outputOption, shapeDocument, type OutputMode } from '../../shared/document';
 import { optionsCollection, readOptions, requestOptionFields } from '../../helpers/options';
 import { runOperation } from '../../helpers/run';
 import { uploadAction } from '../../texts/actions';
-import { noDocumentIdFailure, quoteApiText } from '../../texts/answers';
-import { endpointUrl, send, type Attempt, type Session } from '../../transport';
-import { includeSchemaOption, outputOption } from './common';
+import { quoteApiText } from '../../shared/quote';
+import { noDocumentIdFailure } from '../../texts/answers';
+import { endpointUrl, send, type Answer, type Session } from '../../transport';
+import { includeSchemaOption } from './common';
 import { readUpload, type Upload } from './uploadInput';
 import { waitEndedFailure, waitUntilProcessed } from './wait';
 
@@ -133,7 +134,7 @@ interface Uploaded {
 }
 
 /** Answers after which 1Flow certainly did not create a document, so sending again is safe. */
-function certainlyNotTaken(attempt: Attempt): boolean {
+function certainlyNotTaken(attempt: Answer): boolean {
 	if (attempt.kind === 'network')
 		return attempt.reason === 'refused' || attempt.reason === 'unreachable';
 	return attempt.status === 429 || attempt.status === 503;

@@ -1,7 +1,7 @@
 /** Reading and checking what one item asks to upload, before anything is sent. */
 import type { IBinaryKeyData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { inputFailure, isFailure, type Failure } from '../../helpers/failure';
+import { inputFailure, isFailure, type Failure } from '../../shared/failure';
 import { readParameter } from '../../helpers/run';
 import type { FilePart } from '../../transport';
 

@@ -1,8 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { Step } from '../../helpers/bulk';
-import { extractionStatusOf } from '../../helpers/document';
-import { withNote, type Failure } from '../../helpers/failure';
+import { extractionStatusOf } from '../../shared/document';
+import { withNote, type Failure } from '../../shared/failure';
 import { pause, retryAfterMs } from '../../helpers/retry';
 import { uploadedNote, waitEnded, waitTimedOut } from '../../texts/run';
 import type { Session } from '../../transport';
