@@ -6,6 +6,9 @@ import type { Failure } from '../shared/failure';
 import { quote } from '../shared/quote';
 import type { Action } from './actions';
 
+/** Why a run left something unfinished: the execution was cancelled, or the node stopped at an error. */
+export type StopReason = 'cancelled' | 'stopped';
+
 const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /**
@@ -13,7 +16,7 @@ const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(
  * an earlier error: never sent, or (after `lastTry`) not tried again.
  */
 export function notSentFailure(
-	reason: 'cancelled' | 'stopped',
+	reason: StopReason,
 	action: Action,
 	lastTry?: { failure: Failure; answerLost: boolean },
 ): Failure {
@@ -61,7 +64,7 @@ export function waitTimedOut(
 }
 
 /** The wait for an uploaded document ended early (or never began): the execution was cancelled, or the node stopped at another item's error. */
-export function waitEnded(documentId: string, reason: 'cancelled' | 'stopped'): Failure {
+export function waitEnded(documentId: string, reason: StopReason): Failure {
 	const quoted = quote(documentId);
 	return {
 		message:

@@ -32,6 +32,8 @@ export interface Session {
 	webhookUrl: string;
 	/** Cut out of any text 1Flow sends back; '' when the webhook has none. */
 	secret: string;
+	/** How long one attempt may wait for 1Flow's answer. */
+	timeoutMs: number;
 	credentials: ICredentialsDecrypted;
 	/** Paces every request of the run (see ./pacer). */
 	pacer: Pacer;
@@ -44,7 +46,6 @@ export interface OneFlowRequest {
 	endpoint: Endpoint;
 	query?: Record<string, string>;
 	body?: { json: IDataObject } | { file: FilePart };
-	timeoutMs: number;
 }
 
 export function endpointUrl(webhookUrl: string, endpoint: Endpoint): string {
@@ -54,7 +55,7 @@ export function endpointUrl(webhookUrl: string, endpoint: Endpoint): string {
 /** Reads and checks the credential once per run, and picks the client; a Failure when it cannot be used. */
 export async function openSession(
 	context: IExecuteFunctions,
-	settings: { maxRequestsPerSecond?: number; reuseConnections?: boolean },
+	settings: { timeout: number; maxRequestsPerSecond?: number; reuseConnections?: boolean },
 ): Promise<Session | Failure> {
 	const data = await context.getCredentials(CREDENTIAL_TYPE);
 	const connection = resolveConnection(data);
@@ -70,6 +71,7 @@ export async function openSession(
 	return {
 		context,
 		...connection,
+		timeoutMs: settings.timeout,
 		credentials,
 		pacer: new Pacer(settings.maxRequestsPerSecond),
 		keepAlive,
@@ -104,7 +106,7 @@ function prepared(session: Session, request: OneFlowRequest): PreparedRequest {
 		url,
 		headers: authorizationHeaders(session.secret),
 		body: body && ('json' in body ? { json: body.json } : { stream: encodeMultipart(body.file) }),
-		timeoutMs: request.timeoutMs,
+		timeoutMs: session.timeoutMs,
 	};
 }
 
@@ -120,7 +122,7 @@ export async function send(session: Session, request: OneFlowRequest): Promise<A
 		url: endpointUrl(session.webhookUrl, request.endpoint),
 		qs: request.query,
 		json: true,
-		timeout: request.timeoutMs,
+		timeout: session.timeoutMs,
 		disableFollowRedirect: true,
 		sendCredentialsOnCrossOriginRedirect: false,
 		ignoreHttpStatusErrors: true,

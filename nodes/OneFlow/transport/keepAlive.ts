@@ -1,20 +1,8 @@
 /**
- * The keep-alive client ("Reuse Connections"): Node's built-in fetch instead of n8n's request
- * helper, which builds new HTTP agents, so a new connection and TLS handshake, for every request.
- *
- * Where the pool lives: fetch keeps connections in its global dispatcher, one undici Agent per
- * Node.js process, shared with everything else in that process that uses fetch. A client per
- * run would need undici's Agent class, which a node can only get as a runtime dependency; so the
- * pool is per process: a run reuses the connections of the runs before it, and connections left
- * idle close after the server's keep-alive timeout (undici's default: 4 s when it names none).
- * undici frees a connection a moment after its answer was read, so a request sent at once may
- * open another: a run keeps at most about twice Concurrency connections, then reuses them.
- *
- * What fetch skips, and how this file makes up for it: the credential's authenticate() (the
- * caller passes the header built by `authorizationHeaders`), n8n's egress rules (checked here
- * before each request where n8n offers them to nodes: 2.x), n8n's proxy variables (not used:
- * the error of a failed connection says so, see texts/answers). Timeouts, the execution's cancel
- * signal and "no redirects" behave as they do through n8n's helper.
+ * The keep-alive client ("Reuse Connections"): Node's fetch keeps connections open (in its
+ * process-wide pool: an own pool would need a runtime dependency), while n8n's helper opens a new
+ * one per request. fetch skips authenticate() and n8n's egress rules, so both are applied here;
+ * it skips n8n's proxy too, which a failed connection's error says.
  */
 import type { IExecuteFunctions, NodeEgressFilter } from 'n8n-workflow';
 

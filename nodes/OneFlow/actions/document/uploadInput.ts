@@ -2,7 +2,7 @@
 import type { IBinaryKeyData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { inputFailure, isFailure, type Failure } from '../../shared/failure';
-import { readParameter } from '../../helpers/run';
+import { readParameter } from '../../helpers/options';
 import type { FilePart } from '../../transport';
 
 /**
@@ -16,7 +16,7 @@ export interface Upload {
 	subject: string;
 	body: { json: IDataObject } | { file: FilePart };
 	/** What output and error items say about the upload: file name, size and type, or URL. */
-	describe: IDataObject;
+	details: IDataObject;
 	/** The input's binary data, passed on when "Keep Binary Data" is on. */
 	keptBinary?: IBinaryKeyData;
 }
@@ -106,7 +106,7 @@ async function readBinary(
 	return {
 		subject: fileName,
 		body: { file },
-		describe: { fileName, fileSize: size, contentType },
+		details: { fileName, fileSize: size, contentType },
 		keptBinary: keep === true ? item.binary : undefined,
 	};
 }
@@ -135,7 +135,7 @@ function readUrl(
 	const json: IDataObject = { url: url.href };
 	if (overrides.fileName) json.fileName = overrides.fileName;
 	if (overrides.contentType) json.contentType = overrides.contentType;
-	return { subject: url.href, body: { json }, describe: { ...json } };
+	return { subject: url.href, body: { json }, details: { ...json } };
 }
 
 /** One item's upload: its binary file (streamed, never read whole) or a URL for 1Flow to fetch. */
