@@ -16,7 +16,7 @@ function objectOf(value: unknown): IDataObject {
 }
 
 /** The line items of `extraction.tables.items`, each as an object. */
-export function lineItemsOf(answer: IDataObject): IDataObject[] {
+function lineItemsOf(answer: IDataObject): IDataObject[] {
 	const items = objectOf(objectOf(objectOf(answer.extraction).tables)).items;
 	if (!Array.isArray(items)) return [];
 	return items.map((item) =>

@@ -13,7 +13,7 @@ const SECRET_HINT =
 const BASE_URL_HINT = 'Check Base URL in the 1Flow API credential';
 
 /** 1Flow's `{"error": …}` (or `message`) text, quoted; undefined when the body has none. */
-export function apiErrorText(body: unknown, secret: string): string | undefined {
+function apiErrorText(body: unknown, secret: string): string | undefined {
 	if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
 	const { error, message } = body as { error?: unknown; message?: unknown };
 	if (typeof error === 'string') return quoteApiText(error, secret);

@@ -20,7 +20,7 @@ import { Pacer } from './pacer';
 export type { FilePart } from './multipart';
 export type { Answer, DirectConnection, NetworkFailure } from './network';
 
-export const CREDENTIAL_TYPE = 'oneFlowApi';
+const CREDENTIAL_TYPE = 'oneFlowApi';
 
 /** 1Flow's three endpoints: `{base}/api/webhook/{webhookId}/document/{endpoint}`. */
 export type Endpoint = 'upload' | 'get' | 'delete';

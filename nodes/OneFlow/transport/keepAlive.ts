@@ -1,8 +1,8 @@
 /**
  * The keep-alive client ("Reuse Connections"): Node's fetch keeps connections open (in its
  * process-wide pool: an own pool would need a runtime dependency), while n8n's helper opens a new
- * one per request. fetch skips authenticate() and n8n's egress rules, so both are applied here;
- * it skips n8n's proxy too, which a failed connection's error says.
+ * one per request. fetch skips authenticate() (the caller sets the header) and n8n's egress
+ * rules (checked here); it skips n8n's proxy too, which a failed connection's error says.
  */
 import type { IExecuteFunctions, NodeEgressFilter } from 'n8n-workflow';
 

@@ -9,7 +9,7 @@ import type { FilePart } from '../../transport';
  * The multipart form field that carries the file. 1Flow's docs do not name it; "file" is the
  * common convention. If 1Flow expects another name, this is the one place to change it.
  */
-export const FILE_FIELD = 'file';
+const FILE_FIELD = 'file';
 
 export interface Upload {
 	/** The file name, or the URL 1Flow fetches: it names the upload in messages. */

@@ -66,7 +66,7 @@ interface Waiting {
 }
 
 /** An uploaded document whose wait was cut short, or never began: the run was cancelled, or stopped at another item's error. */
-export function waitEndedFailure(wait: Waiting, reason: StopReason): Failure {
+function waitEndedFailure(wait: Waiting, reason: StopReason): Failure {
 	const { documentId, lastStatus } = wait;
 	return {
 		...waitEnded(documentId, reason),
