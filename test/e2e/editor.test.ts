@@ -279,11 +279,11 @@ test('a fresh 1Flow node (no parameters set) opens on Get, not on the permanent 
 		await expect(
 			editor.ndv.getByText('Deleting is permanent: 1Flow removes the document').count(),
 		).resolves.toBe(0);
-		await editor.closeNode();
 	});
+	await editor.closeNode();
 });
 
-test('AI agent: the 1Flow tool’s Document ID is defined by the model as soon as it is added', async () => {
+test('AI agent: the 1Flow tool opens on Get (the default), its Document ID defined by the model', async () => {
 	await editor.step('agent-tool', async () => {
 		await editor.goto('/workflow/new');
 		await editor.searchNodes('AI Agent');
@@ -296,7 +296,7 @@ test('AI agent: the 1Flow tool’s Document ID is defined by the model as soon a
 			'Defined automatically by the model',
 		);
 		expect(await editor.ndv.locator('textarea').first().inputValue()).toBe(
-			'ID of the 1Flow document to delete, exactly as the user gave it',
+			'ID of the 1Flow document to read, exactly as the user gave it',
 		);
 	});
 });
