@@ -14,7 +14,7 @@ import {
 	runOneFlow,
 	type RunSettings,
 } from '../support/one-flow-node';
-import { waitFor } from '../support/wait';
+import { sleep, waitFor } from '../support/wait';
 
 const startEmulator = emulatorsPerTest();
 let emulator: OneFlowEmulator;
@@ -95,7 +95,9 @@ describeEachTransport('1Flow error answers when the workflow stops on error', ()
 		});
 		const controller = new AbortController();
 		const pending = run([{ docId: 'doc_a' }], { signal: controller.signal });
-		await waitFor(() => emulator.requests.length >= 1, 'the first attempt');
+		await waitFor(() => emulator.requests[0]?.status === 429, 'the first answer');
+		// The answer is written; give the node a moment to read it, so the cancel finds it waiting.
+		await sleep(250);
 		controller.abort();
 		const result = await pending;
 		expect(result.status).toBe('canceled');
