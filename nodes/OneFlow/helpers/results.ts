@@ -43,14 +43,14 @@ function toNodeError(
 	context: IExecuteFunctions,
 	failed: FailedItem,
 	itemIndex: number,
-	doneBefore: number,
+	finishedBefore: number,
 	texts: OperationTexts,
 ): NodeApiError | NodeOperationError {
 	const { failure } = failed;
-	const doneAlready = `${countOf(doneBefore, `other ${texts.noun}`)} of this run ${doneBefore === 1 ? 'was' : 'were'} ${texts.past}`;
+	const finishedAlready = `${countOf(finishedBefore, `other ${texts.noun}`)} of this run ${finishedBefore === 1 ? 'was' : 'were'} ${texts.past}`;
 	const description =
-		doneBefore > 0
-			? `${failure.description} ${doneAlready} before the node stopped.`
+		finishedBefore > 0
+			? `${failure.description} ${finishedAlready} before the node stopped.`
 			: failure.description;
 	// "[item N]", counted from 0, as n8n's own messages and its error details ("Item Index") name an item.
 	if (failed.cause === 'input') {
@@ -105,7 +105,7 @@ export function toNodeOutput(
 	results: ItemResult[],
 	texts: OperationTexts,
 ): INodeExecutionData[] {
-	const done = results.filter((result) => result.tookEffect).length;
+	const finished = results.filter((result) => result.tookEffect).length;
 	// Each item counted once: a file uploaded whose wait failed counts as uploaded, and is said to have failed afterwards.
 	const failedAfter = results.filter((result) => isFailed(result) && result.tookEffect).length;
 	const notSent = results.filter(
@@ -115,7 +115,7 @@ export function toNodeOutput(
 		(result) => isFailed(result) && result.cause !== 'notSent' && !result.tookEffect,
 	).length;
 	const after = failedAfter > 0 ? ` (${failedAfter} of them failed afterwards)` : '';
-	const summary = `1Flow ${texts.operation}: ${countOf(results.length, 'item')}, ${done} ${texts.past}${after}, ${failed} failed, ${notSent} not sent`;
+	const summary = `1Flow ${texts.operation}: ${countOf(results.length, 'item')}, ${finished} ${texts.past}${after}, ${failed} failed, ${notSent} not sent`;
 	const cancelled = context.getExecutionCancelSignal()?.aborted === true;
 	// A stopped execution leaves the user guessing what was done: say it where admins look.
 	if (cancelled) context.logger.warn(`${summary} (execution cancelled)`);
@@ -129,7 +129,7 @@ export function toNodeOutput(
 				context,
 				results[thrown] as FailedItem,
 				thrown,
-				done - (results[thrown].tookEffect ? 1 : 0),
+				finished - (results[thrown].tookEffect ? 1 : 0),
 				texts,
 			);
 	}

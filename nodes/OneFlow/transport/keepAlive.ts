@@ -3,6 +3,7 @@
  * process-wide pool: an own pool would need a runtime dependency), while n8n's helper opens a new
  * one per request. fetch skips authenticate() (the caller sets the header) and n8n's egress
  * rules (checked here); it skips n8n's proxy too, which a failed connection's error says.
+ * The pool's figures: docs/performance.md.
  */
 import type { IExecuteFunctions, NodeEgressFilter } from 'n8n-workflow';
 
