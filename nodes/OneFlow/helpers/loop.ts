@@ -76,9 +76,16 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
 	return Math.max(0, date - now);
 }
 
-function retryAfterMs(value: string | undefined, now: number, settings: LoopSettings) {
+type Backoff = Pick<LoopSettings, 'backoffBaseMs' | 'backoffCapMs' | 'retryAfterCapMs'>;
+
+const BACKOFF_BASE_MS = 500;
+const BACKOFF_CAP_MS = 30_000;
+const RETRY_AFTER_CAP_MS = 60_000;
+
+function retryAfterMs(value: string | undefined, now: number, settings: Backoff) {
 	const asked = parseRetryAfter(value, now);
-	return asked === undefined ? undefined : Math.min(settings.retryAfterCapMs ?? 60_000, asked);
+	const cap = settings.retryAfterCapMs ?? RETRY_AFTER_CAP_MS;
+	return asked === undefined ? undefined : Math.min(cap, asked);
 }
 
 /**
@@ -89,15 +96,15 @@ export function retryDelayMs(
 	retry: number,
 	retryAfter: string | undefined,
 	now: number,
-	settings: Pick<LoopSettings, 'backoffBaseMs' | 'backoffCapMs' | 'retryAfterCapMs'>,
+	settings: Backoff,
 	random: () => number = Math.random,
 ): number {
 	const exponential = Math.min(
-		settings.backoffCapMs ?? 30_000,
-		(settings.backoffBaseMs ?? 500) * 2 ** (retry - 1),
+		settings.backoffCapMs ?? BACKOFF_CAP_MS,
+		(settings.backoffBaseMs ?? BACKOFF_BASE_MS) * 2 ** (retry - 1),
 	);
 	const backoff = exponential / 2 + random() * (exponential / 2);
-	return retryAfterMs(retryAfter, now, settings as LoopSettings) ?? Math.round(backoff);
+	return retryAfterMs(retryAfter, now, settings) ?? Math.round(backoff);
 }
 
 /**
