@@ -41,11 +41,14 @@ export interface Session {
 	keepAlive?: KeepAliveClient;
 }
 
+/** A request's body: JSON, or one file sent as multipart form data. */
+export type RequestBody = { json: IDataObject } | { file: FilePart };
+
 export interface OneFlowRequest {
 	method: 'GET' | 'POST';
 	endpoint: Endpoint;
 	query?: Record<string, string>;
-	body?: { json: IDataObject } | { file: FilePart };
+	body?: RequestBody;
 }
 
 export function endpointUrl(webhookUrl: string, endpoint: Endpoint): string {

@@ -3,7 +3,7 @@ import type { IBinaryKeyData, IDataObject, IExecuteFunctions } from 'n8n-workflo
 
 import { inputFailure, isFailure, type Failure } from '../../shared/failure';
 import { readParameter } from '../../helpers/options';
-import type { FilePart } from '../../transport';
+import type { FilePart, RequestBody } from '../../transport';
 
 /**
  * The multipart form field that carries the file. 1Flow's docs do not name it; "file" is the
@@ -14,7 +14,7 @@ const FILE_FIELD = 'file';
 export interface Upload {
 	/** The file name, or the URL 1Flow fetches: it names the upload in messages. */
 	subject: string;
-	body: { json: IDataObject } | { file: FilePart };
+	body: RequestBody;
 	/** What output and error items say about the upload: file name, size and type, or URL. */
 	details: IDataObject;
 	/** The input's binary data, passed on when "Keep Binary Data" is on. */
