@@ -6,8 +6,11 @@ export type { CredentialData } from './credentials-helper';
 export type { RunNodeResult } from './run-result';
 export { testCredential } from './test-credential';
 export {
+	newStaticDataStore,
 	openWebhook,
 	runWebhook,
+	type OpenWebhookOptions,
+	type StaticDataStore,
 	type WebhookCall,
 	type WebhookEndpoint,
 	type WebhookRunResult,
