@@ -90,16 +90,16 @@ export class TriggerServer {
 		await this.start();
 	}
 
-	/** A workflow's executions, newest first. */
-	async executions(workflowId: string): Promise<ExecutionSummary[]> {
+	/** How many executions a workflow has, and the newest 100 of them. */
+	async executions(workflowId: string): Promise<{ count: number; results: ExecutionSummary[] }> {
 		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-		const reply = await this.rest('GET', `/executions?filter=${filter}&limit=250`);
+		const reply = await this.rest('GET', `/executions?filter=${filter}&limit=100`);
 		if (reply.status !== 200)
 			throw new Error(`GET /rest/executions answered ${reply.status}: ${reply.text.slice(0, 300)}`);
-		return (reply.json as { data: { results: ExecutionSummary[] } }).data.results;
+		return (reply.json as { data: { count: number; results: ExecutionSummary[] } }).data;
 	}
 
-	/** Waits until a workflow has `count` finished executions; returns them, newest first. */
+	/** Waits until a workflow has `count` executions, the newest 100 finished; returns those. */
 	async finished(
 		workflowId: string,
 		count: number,
@@ -109,9 +109,9 @@ export class TriggerServer {
 			`${count} finished executions`,
 			async () => {
 				const list = await this.executions(workflowId);
-				return list.length >= count &&
-					list.every((execution) => !['new', 'running'].includes(execution.status))
-					? list
+				return list.count >= count &&
+					list.results.every((execution) => !['new', 'running'].includes(execution.status))
+					? list.results
 					: undefined;
 			},
 			timeoutMs,
