@@ -115,7 +115,7 @@ async function startEmulator(
 		`1Flow emulator on ${baseUrl} (webhook ${DEMO_WEBHOOK.id}, documents doc_001..doc_010); credential "1Flow account" points at it`,
 	);
 	log(
-		`its callbacks are signed with the secret of credential "1Flow callback signing"; send one: README, Development`,
+		`its callbacks are signed with the secret of credential "1Flow callback signing"; send one: docs/development.md`,
 	);
 	return emulator;
 }

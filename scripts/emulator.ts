@@ -68,7 +68,7 @@ async function main(): Promise<void> {
 			`  sample file: ${baseUrl}/samples/invoice.pdf  (for uploads by URL; the emulator fetches from loopback only)`,
 			`  callbacks:   signed with ${DEMO_SIGNING_SECRET} (the public DEMO signing secret); set where they go:`,
 			`               PUT ${baseUrl}/_emulator/callbacks  {"url":"...","secret"?:"...","form"?:{"signs":"timestamp.body","encoding":"hex"}}`,
-			`               POST ${baseUrl}/_emulator/callbacks/send  {"docId":"doc_001","kind":"signed"}   (README: Development)`,
+			`               POST ${baseUrl}/_emulator/callbacks/send  {"docId":"doc_001","kind":"signed"}   (docs/development.md)`,
 			'Press Ctrl+C to stop.',
 		].join('\n'),
 	);

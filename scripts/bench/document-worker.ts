@@ -18,7 +18,7 @@ import type { IBinaryKeyData } from 'n8n-workflow';
 
 import { WORKFLOW_ID, runNode, storeBinaries, useBinaryDataMode } from '../../testkit/engine';
 import { WEBHOOK } from './emulator';
-import { gcIfAvailable } from './measure';
+import { gcIfAvailable } from './memory';
 
 export type DocumentWorkerRequest =
 	| { kind: 'upload'; baseUrl: string; packageDir?: string; sizeBytes: number; gcEveryMs?: number }

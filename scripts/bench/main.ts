@@ -24,7 +24,8 @@ import {
 } from './clients';
 import { startEmulator } from './emulator';
 import { machine } from './machine';
-import { gcIfAvailable, measureClient, measureNode, setPackageDir } from './measure';
+import { measureClient, measureNode, setPackageDir } from './measure';
+import { gcIfAvailable } from './memory';
 import { readOptions } from './options';
 import { SCENARIOS } from './scenarios';
 import { log } from './scenarios/scenario';

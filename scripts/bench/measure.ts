@@ -1,6 +1,6 @@
 /**
  * Running the node under test (inside n8n's engine) and the reference clients against the
- * benchmark emulator, with wall time, CPU time of this process, memory sampling and the
+ * benchmark emulator, with wall time, CPU time of this process, memory (./memory) and the
  * emulator's own counters.
  */
 import { fork } from 'node:child_process';
@@ -18,6 +18,7 @@ import {
 	type EmulatorHandle,
 	type EmulatorStats,
 } from './emulator';
+import { MemorySampler, gcIfAvailable, type MemoryMeasurement } from './memory';
 
 export interface RunMeasurement {
 	count: number;
@@ -34,56 +35,12 @@ export interface RunMeasurement {
 	memory?: MemoryMeasurement;
 }
 
-interface MemoryMeasurement {
-	baselineRss: number;
-	peakRss: number;
-	baselineHeapUsed: number;
-	peakHeapUsed: number;
-	/** RSS and heap after the run's result was dropped and gc() ran. */
-	afterGcRss?: number;
-	afterGcHeapUsed?: number;
-	samples: number;
-}
-
 let runCounter = 0;
 /** Folder of the built package under test (default: this repository). */
 let packageDir: string | undefined;
 
 export function setPackageDir(dir: string | undefined): void {
 	packageDir = dir;
-}
-
-export function gcIfAvailable(): boolean {
-	const gc = (globalThis as { gc?: () => void }).gc;
-	if (typeof gc !== 'function') return false;
-	gc();
-	gc();
-	return true;
-}
-
-/** Samples RSS and heap while work runs (on this event loop, so also right at the end). */
-class MemorySampler {
-	private timer: NodeJS.Timeout | undefined;
-	peakRss = 0;
-	peakHeapUsed = 0;
-	samples = 0;
-
-	start(intervalMs: number): void {
-		this.sample();
-		this.timer = setInterval(() => this.sample(), intervalMs);
-	}
-
-	sample(): void {
-		const usage = process.memoryUsage();
-		this.samples++;
-		if (usage.rss > this.peakRss) this.peakRss = usage.rss;
-		if (usage.heapUsed > this.peakHeapUsed) this.peakHeapUsed = usage.heapUsed;
-	}
-
-	stop(): void {
-		this.sample();
-		clearInterval(this.timer);
-	}
 }
 
 function targetOf(emulator: EmulatorHandle): Target {

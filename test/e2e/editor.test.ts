@@ -230,7 +230,60 @@ test('pinned items: success and error outputs keep the user’s columns; a stop 
 	});
 });
 
-test('AI agent: the 1Flow tool’s Document ID is defined by the model as soon as it is added', async () => {
+/** A workflow whose 1Flow node has no parameters set, as n8n stores a node left as it opened. */
+function freshNodeWorkflow() {
+	return {
+		name: 'Editor test: a fresh 1Flow node',
+		nodes: [
+			{
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
+			{ name: 'Fresh 1Flow', type: NODE_TYPE, typeVersion: 1, position: [260, 0], parameters: {} },
+		],
+		connections: {
+			Start: { main: [[{ node: 'Fresh 1Flow', type: 'main', index: 0 }]] },
+		},
+		settings: { executionOrder: 'v1' },
+	};
+}
+
+test('a fresh 1Flow node (no parameters set) opens on Get, not on the permanent Delete', async () => {
+	await editor.step('fresh-node', async () => {
+		const { id } = await editor.rest<{ id: string }>(
+			'POST',
+			'/rest/workflows',
+			freshNodeWorkflow(),
+		);
+		await editor.goto(`/workflow/${id}`);
+		await editor.openNode('Fresh 1Flow');
+		const operation = editor.ndv.getByTestId('parameter-input-operation');
+		const shown = async () =>
+			`${await operation.innerText()} ${await operation
+				.locator('input')
+				.first()
+				.inputValue()
+				.catch(() => '')}`;
+		const deadline = Date.now() + 20_000;
+		let text = await shown();
+		while (!/\bGet\b/.test(text) && Date.now() < deadline) {
+			await editor.page.waitForTimeout(200);
+			text = await shown();
+		}
+		expect(text).toMatch(/\bGet\b/);
+		expect(text).not.toMatch(/Delete/);
+		await editor.ndv.getByTestId('parameter-input-docId').waitFor();
+		await expect(
+			editor.ndv.getByText('Deleting is permanent: 1Flow removes the document').count(),
+		).resolves.toBe(0);
+	});
+	await editor.closeNode();
+});
+
+test('AI agent: the 1Flow tool opens on Get (the default), its Document ID defined by the model', async () => {
 	await editor.step('agent-tool', async () => {
 		await editor.goto('/workflow/new');
 		await editor.searchNodes('AI Agent');
@@ -243,7 +296,7 @@ test('AI agent: the 1Flow tool’s Document ID is defined by the model as soon a
 			'Defined automatically by the model',
 		);
 		expect(await editor.ndv.locator('textarea').first().inputValue()).toBe(
-			'ID of the 1Flow document to delete, exactly as the user gave it',
+			'ID of the 1Flow document to read, exactly as the user gave it',
 		);
 	});
 });

@@ -1,6 +1,6 @@
 /**
  * Raw HTTP against the emulator, as 1Flow's own docs show the calls: emulators started per
- * test and stopped after it, a keep-alive agent per test, and a delete helper.
+ * test and stopped after it, a keep-alive agent per test, and delete, upload and get helpers.
  */
 import { performance } from 'node:perf_hooks';
 
@@ -89,3 +89,57 @@ export async function expectRejection(
 	}
 	throw new Error('expected the request to fail');
 }
+
+export const AUTH = { authorization: DEMO_WEBHOOK.secret };
+/** The URL of one of the emulator's document endpoints (upload, get, delete). */
+export const endpoint = (emulator: OneFlowEmulator, name: string, webhookId = DEMO_WEBHOOK.id) =>
+	`${emulator.baseUrl}/api/webhook/${webhookId}/document/${name}`;
+
+/** A multipart/form-data body built by hand, so that a test controls every byte of it. */
+export function multipart(
+	parts: Array<{ name: string; fileName?: string; type?: string; bytes: Buffer }>,
+): { body: Buffer; contentType: string } {
+	const boundary = 'test-boundary-7d2f';
+	const pieces = parts.flatMap(({ name, fileName, type, bytes }) => [
+		Buffer.from(
+			`--${boundary}\r\nContent-Disposition: form-data; name="${name}"${fileName === undefined ? '' : `; filename="${fileName}"`}\r\n${type ? `Content-Type: ${type}\r\n` : ''}\r\n`,
+		),
+		bytes,
+		Buffer.from('\r\n'),
+	]);
+	return {
+		body: Buffer.concat([...pieces, Buffer.from(`--${boundary}--\r\n`)]),
+		contentType: `multipart/form-data; boundary=${boundary}`,
+	};
+}
+
+/** A multipart upload as 1Flow's docs show it: one file in form field "file" unless told. */
+export async function uploadFile(
+	emulator: OneFlowEmulator,
+	bytes: Buffer,
+	options: {
+		fileName?: string;
+		type?: string;
+		field?: string;
+		headers?: Record<string, string>;
+	} = {},
+) {
+	const { body, contentType } = multipart([
+		{
+			name: options.field ?? 'file',
+			fileName: options.fileName ?? 'invoice.pdf',
+			type: options.type ?? 'application/pdf',
+			bytes,
+		},
+	]);
+	return await send(endpoint(emulator, 'upload'), {
+		body: body as unknown as string,
+		headers: { ...AUTH, 'content-type': contentType, ...options.headers },
+	});
+}
+
+export const getDoc = (emulator: OneFlowEmulator, docId: string, query = '') =>
+	send(`${endpoint(emulator, 'get')}?docId=${encodeURIComponent(docId)}${query}`, {
+		method: 'GET',
+		headers: AUTH,
+	});

@@ -5,7 +5,7 @@
  * and line items whose amounts add up, as an invoice has them.
  *
  * Shapes follow 1Flow's public docs; where they say nothing (the schema's form, the fields'
- * names) this is a plausible guess, marked as such in the README.
+ * names) this is a plausible guess, marked as such in docs/open-points.md.
  */
 export type ExtractionStatus = 'PENDING' | 'PARTIAL' | 'EXTRACTED' | 'INDEXED';
 

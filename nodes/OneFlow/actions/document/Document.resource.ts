@@ -39,7 +39,9 @@ export const description: INodeProperties[] = [
 				action: 'Delete a document',
 			},
 		],
-		default: 'delete',
+		// Reading is safe: n8n stores only parameters that differ from their default, so a new node
+		// without an operation must never be one that deletes.
+		default: 'get',
 	},
 	...uploadDocument.description,
 	...getDocument.description,
