@@ -13,7 +13,7 @@ import {
 } from 'n8n-workflow';
 
 import { outputOption } from '../OneFlow/actions/document/common';
-import { receiveCallback, TOLERANCE_MESSAGE, TOLERANCE_SECONDS, toleranceMsOf } from './receive';
+import { receiveCallback, TOLERANCE_MESSAGE, toleranceMsOf } from './receive';
 
 /** At activation: a tolerance that is not a number in range would make no window at all. */
 async function checkOptions(this: IHookFunctions): Promise<boolean> {
@@ -109,8 +109,9 @@ export class OneFlowTrigger implements INodeType {
 						displayName: 'Timestamp Tolerance (Seconds)',
 						name: 'toleranceSeconds',
 						type: 'number',
-						typeOptions: { minValue: TOLERANCE_SECONDS.min, maxValue: TOLERANCE_SECONDS.max },
-						default: TOLERANCE_SECONDS.default,
+						// The same range as TOLERANCE_SECONDS, which the callbacks are checked against.
+						typeOptions: { minValue: 30, maxValue: 3600 },
+						default: 300,
 						description:
 							"Callbacks whose X-Webhook-Timestamp is further from n8n's clock than this, either way, are refused (30 to 3600)",
 					},
@@ -122,8 +123,12 @@ export class OneFlowTrigger implements INodeType {
 	webhookMethods = {
 		// 1Flow has no API to register a callback URL: the user pastes it in 1Flow by hand.
 		default: {
-			checkExists: checkOptions,
-			create: checkOptions,
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return await checkOptions.call(this);
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return await checkOptions.call(this);
+			},
 			delete: async (): Promise<boolean> => true,
 		},
 	};

@@ -112,7 +112,9 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 			);
 		}
 		if (stored.corrupt === true)
-			throw new UnexpectedError('Credentials could not be decrypted. The likely reason is that a different "encryptionKey" was used to encrypt the data.');
+			throw new UnexpectedError(
+				'Credentials could not be decrypted. The likely reason is that a different "encryptionKey" was used to encrypt the data.',
+			);
 		return this.withDefaults(stored.data, type);
 	}
 
