@@ -218,16 +218,30 @@ test(`${BURST} distinct callbacks at once: ${BURST} executions; re-sent after a 
 		expect([repeat.status, repeat.reply === STARTED]).toEqual([200, false]);
 	}
 	await n8n.restart();
-	const again = await Promise.all(sent.map((one) => resend(sender(ONCE.path), one)));
+	const again: SentCallback[] = [];
+	// Ten at a time: a hundred at once right after the start overran a busy 2-core machine's 30 s.
+	for (let start = 0; start < BURST; start += 10)
+		again.push(
+			...(await Promise.all(
+				sent.slice(start, start + 10).map((one) => resend(sender(ONCE.path), one)),
+			)),
+		);
 	expect(again.filter((one) => one.status !== 200 || one.reply === STARTED)).toEqual([]);
 	await settle();
 	expect(await count()).toBe(before + BURST);
 	expect(BURST_DOCS.filter((docId) => topic().emulator.deleteCount(docId) !== 1)).toEqual([]);
 }, 600_000);
 
-test('a UTF-8 byte-order mark before the JSON, signed as sent: one execution', async () => {
+test('a UTF-8 byte-order mark before the JSON, signed as sent: one execution (n8n 1.x itself refuses it as application/json)', async () => {
 	const before = await count();
-	const sent = await sender(ONCE.path).send({ docId: 'doc_bom', bom: true });
-	expect([sent.status, sent.reply]).toEqual([200, STARTED]);
-	await n8n.finished(ONCE.id, before + 1);
+	const asJson = await sender(ONCE.path).send({ docId: 'doc_bom', bom: true });
+	// n8n 2.41.1's body parser skips the mark; 1.123's answers 422 before the trigger runs.
+	expect(asJson.status).toBe(major === 1 ? 422 : 200);
+	const asText = await sender(ONCE.path).send({
+		docId: 'doc_bom_text',
+		bom: true,
+		contentType: 'text/plain',
+	});
+	expect([asText.status, asText.reply]).toEqual([200, STARTED]);
+	await n8n.finished(ONCE.id, before + (major === 1 ? 1 : 2));
 });
