@@ -51,7 +51,7 @@ export class OneFlowTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					"Paste the Production URL into 1Flow's Webhooks settings; select a credential holding its Webhook Signing Secret",
+					'Paste the Production URL into 1Flow and select a credential with its Webhook Signing Secret',
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
