@@ -8,10 +8,23 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { isFailure } from '../nodes/OneFlow/helpers/failure';
-import { DEFAULT_BASE_URL, resolveConnection } from '../nodes/OneFlow/helpers/validation';
-import { CREDENTIAL_TEST_FAILURES } from '../nodes/OneFlow/texts/answers';
-import { authorizationHeaders } from '../nodes/OneFlow/transport';
+import { isFailure } from '../nodes/OneFlow/shared/failure';
+import {
+	authorizationHeaders,
+	DEFAULT_BASE_URL,
+	resolveConnection,
+} from '../nodes/OneFlow/shared/validation';
+
+/** The Test button: statuses that mean "not set up right", with what to fix. */
+const CREDENTIAL_TEST_FAILURES: Array<[number[], string]> = [
+	[[401], 'Webhook secret rejected: check Webhook Secret (leave it empty if the webhook has none)'],
+	[[404], 'Webhook ID not found: check Webhook ID and Base URL'],
+	[
+		[301, 302, 303, 307, 308],
+		'Base URL redirects elsewhere: enter the final https:// address of 1Flow',
+	],
+	[[500, 502, 503, 504], '1Flow answered with a server error: try again later'],
+];
 
 export class OneFlowApi implements ICredentialType {
 	name = 'oneFlowApi';

@@ -50,6 +50,9 @@ const tasks = {
 	lint(env, args) {
 		run(bin('eslint'), ['.', ...args], { cwd: ROOT, env });
 		run(bin('prettier'), ['--check', '--log-level', 'warn', '.'], { cwd: ROOT, env });
+		run(process.execPath, [path.join(ROOT, 'scripts', 'layers.js')], { cwd: ROOT, env });
+		run(bin('knip'), [], { cwd: ROOT, env });
+		run(bin('knip'), ['--production'], { cwd: ROOT, env });
 	},
 	test(env, args) {
 		buildDev(env);

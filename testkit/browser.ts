@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 
 import { chromium, type BrowserContext } from 'playwright-core';
 
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+const CHROMIUM_PATH = '/usr/bin/chromium';
 
 /**
  * No background traffic: the machines this runs on reach only package registries, and

@@ -12,7 +12,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { outputOption } from '../OneFlow/actions/document/common';
+import { outputOption } from '../OneFlow/shared/document';
 import { receiveCallback, TOLERANCE_MESSAGE, toleranceMsOf } from './receive';
 
 /** At activation: a tolerance that is not a number in range would make no window at all. */

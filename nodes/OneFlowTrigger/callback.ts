@@ -1,7 +1,7 @@
 /** Reading a callback 1Flow sent and shaping it into the trigger's items. */
 import type { IDataObject } from 'n8n-workflow';
 
-import { lineItemRows, simplifyDocument } from '../OneFlow/helpers/document';
+import { lineItemRows, simplifyDocument } from '../OneFlow/shared/document';
 
 export type CallbackOutput = 'callback' | 'simplified' | 'lineItems';
 

@@ -1,6 +1,6 @@
 /** A plain SVG line chart for benchmark results: no dependencies, readable on a light or dark page. */
 
-export interface Series {
+interface Series {
 	name: string;
 	/** [x, y] in data units, x ascending. */
 	points: Array<[number, number]>;

@@ -70,9 +70,9 @@ const PACKAGE: Probe[] = [
 		urlIncludes: 'dist/nodes/OneFlow/actions/document/common',
 	},
 	{
-		label: 'node runBulk/worker (dist)',
+		label: 'node settleAll/worker (dist)',
 		functionName: 'worker',
-		urlIncludes: 'dist/nodes/OneFlow/helpers/bulk',
+		urlIncludes: 'dist/nodes/OneFlow/helpers/loop',
 	},
 	{ label: 'node send (dist)', functionName: 'send', urlIncludes: 'dist/nodes/OneFlow/transport' },
 	{ label: 'node readAnswer (dist)', functionName: 'readAnswer', urlIncludes: 'dist/nodes' },

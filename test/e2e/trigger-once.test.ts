@@ -18,7 +18,7 @@ import { httpRequest } from '../../testkit/http';
 import { TriggerServer, until } from './support/trigger-server';
 import { suiteEnvironment } from './support/suite';
 import { topicOfThisFile } from './support/topic';
-import { IDS, TRIGGER_TYPE, readExample } from './support/workflows';
+import { IDS, readExample } from './support/workflows';
 
 const { major } = suiteEnvironment();
 const BURST = 100;
@@ -41,7 +41,7 @@ function triggerWorkflow(id: string, path: string, signingId: string, options = 
 	const workflow = structuredClone(readExample('delete-after-processing.json'));
 	Object.assign(workflow, { id, name: `1Flow Trigger ${id}` });
 	for (const node of workflow.nodes) {
-		if (node.type === TRIGGER_TYPE) {
+		if (node.type === 'n8n-nodes-1flow.oneFlowTrigger') {
 			node.webhookId = path.split('/')[0];
 			node.parameters = { ...node.parameters, options };
 			node.credentials = { oneFlowCallbackApi: { id: signingId, name: signingId } };
@@ -212,11 +212,10 @@ test(`${BURST} distinct callbacks at once: ${BURST} executions; re-sent after a 
 	const sent = await Promise.all(requests.map((request) => by.send(request)));
 	expect(sent.filter((one) => one.reply !== STARTED)).toEqual([]);
 	await n8n.finished(ONCE.id, before + BURST, 300_000);
-	if (!SAVED_BY_A_STARTING_REQUEST) {
-		// One repeat, which starts nothing, makes n8n 2.41.1 save all the process remembers.
-		const repeat = await resend(sender(ONCE.path), sent[0]);
-		expect([repeat.status, repeat.reply === STARTED]).toEqual([200, false]);
-	}
+	// One repeat, which starts nothing, saves all the process remembers: n8n 2.41.1 saves nothing
+	// for the burst itself, and on 1.123 a save made earlier can land after a later one.
+	const repeat = await resend(sender(ONCE.path), sent[0]);
+	expect([repeat.status, repeat.reply === STARTED]).toEqual([200, false]);
 	await n8n.restart();
 	const again: SentCallback[] = [];
 	// Ten at a time: a hundred at once right after the start overran a busy 2-core machine's 30 s.

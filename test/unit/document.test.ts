@@ -1,8 +1,4 @@
-import {
-	lineItemRows,
-	shapeDocument,
-	simplifyDocument,
-} from '../../nodes/OneFlow/helpers/document';
+import { lineItemRows, shapeDocument, simplifyDocument } from '../../nodes/OneFlow/shared/document';
 
 const indexed = {
 	success: true,

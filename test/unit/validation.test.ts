@@ -1,11 +1,11 @@
-import { isFailure } from '../../nodes/OneFlow/helpers/failure';
+import { isFailure } from '../../nodes/OneFlow/shared/failure';
 import {
 	normalizeBaseUrl,
 	normalizeDocId,
 	normalizeWebhookId,
 	normalizeWebhookSecret,
 	resolveConnection,
-} from '../../nodes/OneFlow/helpers/validation';
+} from '../../nodes/OneFlow/shared/validation';
 
 describe('normalizeBaseUrl', () => {
 	it.each([

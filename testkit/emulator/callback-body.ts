@@ -17,7 +17,7 @@ export interface CallbackBody extends Required<DocumentView> {
 }
 
 /** A sample indexed invoice with `lineItems` line items. */
-export function sampleDocument(docId: string, lineItems = 3): Required<DocumentView> {
+function sampleDocument(docId: string, lineItems = 3): Required<DocumentView> {
 	const now = new Date().toISOString();
 	const items = Array.from({ length: lineItems }, (_, index) => ({
 		description: `Sample item ${index + 1}`,

@@ -12,8 +12,8 @@ import { createHmac, randomBytes } from 'node:crypto';
 
 import { documentReadyBody, type DocumentView } from './callback-body';
 
-export const SIGNED_STRINGS = ['body', 'timestamp.body'] as const;
-export const ENCODINGS = ['hex', 'sha256=hex', 'base64', 'base64url'] as const;
+const SIGNED_STRINGS = ['body', 'timestamp.body'] as const;
+const ENCODINGS = ['hex', 'sha256=hex', 'base64', 'base64url'] as const;
 
 export interface SignatureForm {
 	/** The raw body alone, or `<timestamp>.<raw body>`. */
@@ -39,7 +39,7 @@ export const formName = (form: SignatureForm): string => `${form.encoding} of ${
  * - no-signature / no-timestamp: one of the two headers left out.
  * - malformed: correctly signed, the body not JSON.
  */
-export const CALLBACK_KINDS = [
+const CALLBACK_KINDS = [
 	'signed',
 	'forged',
 	'tampered',
@@ -111,7 +111,7 @@ export function signatureOf(
 	return digest.toString(form.encoding);
 }
 
-export function isSignatureForm(value: unknown): value is SignatureForm {
+function isSignatureForm(value: unknown): value is SignatureForm {
 	const form = value as Partial<SignatureForm> | null;
 	return (
 		typeof form === 'object' &&

@@ -57,10 +57,10 @@ export interface FaultConfig {
 	script?: (request: ScriptedRequest) => FaultAction | undefined;
 }
 
-export type Endpoint = 'upload' | 'get' | 'delete';
+type Endpoint = 'upload' | 'get' | 'delete';
 
 /** What a fault script is told about a request. */
-export interface ScriptedRequest {
+interface ScriptedRequest {
 	endpoint: Endpoint;
 	webhookId: string;
 	/** The docId asked for (get, delete); undefined for uploads. */

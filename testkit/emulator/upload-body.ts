@@ -13,11 +13,11 @@ import type { ReceivedFile } from './documents';
 import { MultipartReader, boundaryOf, type FormPart } from './multipart';
 
 /** The multipart field that carries the file. */
-export const FILE_FIELD = 'file';
+const FILE_FIELD = 'file';
 /** Largest file accepted in a multipart upload (counted while streaming, never held). */
-export const MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
+const MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
 /** Largest JSON upload body (URL or base64 form), which is held and parsed. */
-export const MAX_JSON_UPLOAD_BYTES = 64 * 1024 * 1024;
+const MAX_JSON_UPLOAD_BYTES = 64 * 1024 * 1024;
 const FETCH_TIMEOUT_MS = 10_000;
 
 /** What the request body held, before it is turned into a file. */

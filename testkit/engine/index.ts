@@ -1,7 +1,7 @@
 /** Running the package's nodes and credential tests in n8n's engine: what tests, demo and bench use. */
 export { runNode, type InputItem, type OnErrorSetting, type RunNodeOptions } from './run-node';
 export { WORKFLOW_ID } from './additional-data';
-export { storeBinaries, useBinaryDataMode, type BinaryInput } from './binary-data';
+export { storeBinaries, useBinaryDataMode } from './binary-data';
 export type { CredentialData } from './credentials-helper';
 export type { RunNodeResult } from './run-result';
 export { testCredential } from './test-credential';
@@ -9,10 +9,7 @@ export {
 	newStaticDataStore,
 	openWebhook,
 	runWebhook,
-	type OpenWebhookOptions,
 	type StaticDataStore,
-	type WebhookCall,
 	type WebhookEndpoint,
-	type WebhookRunResult,
 } from './run-webhook';
 export { HarnessCredentialsHelper } from './credentials-helper';

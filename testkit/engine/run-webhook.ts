@@ -66,7 +66,7 @@ export interface RunWebhookOptions extends NodeSetup {
 }
 
 /** What one call of the webhook URL did on n8n's side. */
-export interface WebhookCall {
+interface WebhookCall {
 	/** Whether the node's `webhook()` ran (n8n refuses a body it cannot parse before). */
 	nodeRan: boolean;
 	/** The items the node handed to the workflow: one run starts; undefined when none does. */

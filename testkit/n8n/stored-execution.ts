@@ -6,7 +6,7 @@
  */
 import type { INodeExecutionData, IRunExecutionData } from 'n8n-workflow';
 
-export function unflatten(text: string): unknown {
+function unflatten(text: string): unknown {
 	const table = JSON.parse(text) as unknown[];
 	const revived = new Map<number, unknown>();
 	const revive = (index: number): unknown => {

@@ -42,7 +42,7 @@ export interface BurstResult {
 
 const FINISHED = ['success', 'error', 'crashed', 'canceled'];
 
-export function docIdsOf(burst: number, execution: number, count: number): string[] {
+function docIdsOf(burst: number, execution: number, count: number): string[] {
 	return Array.from({ length: count }, (_, index) => `doc_q${burst}_${execution}_${index}`);
 }
 

@@ -2,9 +2,9 @@ import { NodeOperationError, type IExecuteFunctions, type INodeExecutionData } f
 
 import * as document from './document/Document.resource';
 
-type Operation = (this: IExecuteFunctions) => Promise<INodeExecutionData[]>;
+type Execute = (this: IExecuteFunctions) => Promise<INodeExecutionData[]>;
 
-const operations: Record<string, Record<string, Operation>> = {
+const operations: Record<string, Record<string, Execute>> = {
 	document: document.operations,
 };
 

@@ -1,5 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { inputFailure } from '../shared/failure';
+
 /** The options every operation has: how many requests at once, how often to retry, how long to wait. */
 export interface RequestOptions {
 	concurrency: number;
@@ -121,4 +123,24 @@ export function optionsCollection(options: INodeProperties[]): INodeProperties {
 		default: {},
 		options: sorted,
 	};
+}
+
+/**
+ * Reads a parameter of one item; an expression that throws becomes that item's Failure.
+ * `fallback` is the value of an option the user did not add (n8n throws for it otherwise).
+ */
+export function readParameter(
+	context: IExecuteFunctions,
+	parameter: { name: string; label: string; holds: string; fallback?: unknown },
+	itemIndex: number,
+): unknown {
+	const { name, label, holds, fallback } = parameter;
+	try {
+		return context.getNodeParameter(name, itemIndex, fallback);
+	} catch (error) {
+		return inputFailure(
+			`The "${label}" expression failed: ${(error as Error).message}`,
+			`Fix the expression in "${label}" so it returns ${holds} of each item.`,
+		);
+	}
 }

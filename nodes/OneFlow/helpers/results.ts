@@ -11,36 +11,26 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import type { Failure } from './failure';
+import type { Failure } from '../shared/failure';
+import type { OperationTexts } from '../texts/actions';
 
-/** Where a failure came from: bad input (nothing sent), 1Flow (or no answer), or a request never sent. */
-export type FailureCause = 'input' | 'api' | 'notSent';
-
-/** What the node reports for one input item: its output items, or why it failed. */
+/**
+ * What the node reports for one input item: its output items, or why it failed. `tookEffect`:
+ * the operation changed 1Flow (counted in the run's summary), e.g. a file uploaded whose wait
+ * failed. `cause`: bad input (nothing sent), 1Flow (or no answer), or a request never sent.
+ */
 export type ItemResult =
-	| {
-			items: INodeExecutionData[];
-			/** The operation took effect in 1Flow (counted in the run's summary). */
-			done: boolean;
-	  }
+	| { items: INodeExecutionData[]; tookEffect: boolean }
 	| {
 			failure: Failure;
-			cause: FailureCause;
+			cause: 'input' | 'api' | 'notSent';
 			details: IDataObject;
-			/** The operation took effect all the same, e.g. a file uploaded whose wait failed. */
-			done?: boolean;
+			tookEffect: boolean;
 	  };
 
-export type FailedItem = Extract<ItemResult, { failure: Failure }>;
+type FailedItem = Extract<ItemResult, { failure: Failure }>;
 
-/** How the run's log line and stop message name the operation, e.g. delete / document / deleted. */
-export interface RunWords {
-	operation: string;
-	noun: string;
-	done: string;
-}
-
-export function isFailed(result: ItemResult | undefined): result is FailedItem {
+function isFailed(result: ItemResult | undefined): result is FailedItem {
 	return result !== undefined && 'failure' in result;
 }
 
@@ -49,18 +39,18 @@ function countOf(count: number, noun: string): string {
 	return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
-export function toNodeError(
+function toNodeError(
 	context: IExecuteFunctions,
 	failed: FailedItem,
 	itemIndex: number,
-	doneBefore: number,
-	words: RunWords,
+	finishedBefore: number,
+	texts: OperationTexts,
 ): NodeApiError | NodeOperationError {
 	const { failure } = failed;
-	const doneAlready = `${countOf(doneBefore, `other ${words.noun}`)} of this run ${doneBefore === 1 ? 'was' : 'were'} ${words.done}`;
+	const finishedAlready = `${countOf(finishedBefore, `other ${texts.noun}`)} of this run ${finishedBefore === 1 ? 'was' : 'were'} ${texts.past}`;
 	const description =
-		doneBefore > 0
-			? `${failure.description} ${doneAlready} before the node stopped.`
+		finishedBefore > 0
+			? `${failure.description} ${finishedAlready} before the node stopped.`
 			: failure.description;
 	// "[item N]", counted from 0, as n8n's own messages and its error details ("Item Index") name an item.
 	if (failed.cause === 'input') {
@@ -97,11 +87,11 @@ function errorItem(failed: FailedItem, itemIndex: number): INodeExecutionData {
 export function throwFirstInputFailure(
 	context: IExecuteFunctions,
 	results: Array<ItemResult | undefined>,
-	words: RunWords,
+	texts: OperationTexts,
 ): void {
 	const first = results.findIndex(isFailed);
 	if (first !== -1 && !context.continueOnFail())
-		throw toNodeError(context, results[first] as FailedItem, first, 0, words);
+		throw toNodeError(context, results[first] as FailedItem, first, 0, texts);
 }
 
 /**
@@ -113,19 +103,19 @@ export function throwFirstInputFailure(
 export function toNodeOutput(
 	context: IExecuteFunctions,
 	results: ItemResult[],
-	words: RunWords,
+	texts: OperationTexts,
 ): INodeExecutionData[] {
-	const done = results.filter((result) => result.done === true).length;
+	const finished = results.filter((result) => result.tookEffect).length;
 	// Each item counted once: a file uploaded whose wait failed counts as uploaded, and is said to have failed afterwards.
-	const failedAfter = results.filter((result) => isFailed(result) && result.done === true).length;
+	const failedAfter = results.filter((result) => isFailed(result) && result.tookEffect).length;
 	const notSent = results.filter(
-		(result) => isFailed(result) && result.cause === 'notSent' && result.done !== true,
+		(result) => isFailed(result) && result.cause === 'notSent' && !result.tookEffect,
 	).length;
 	const failed = results.filter(
-		(result) => isFailed(result) && result.cause !== 'notSent' && result.done !== true,
+		(result) => isFailed(result) && result.cause !== 'notSent' && !result.tookEffect,
 	).length;
 	const after = failedAfter > 0 ? ` (${failedAfter} of them failed afterwards)` : '';
-	const summary = `1Flow ${words.operation}: ${countOf(results.length, 'item')}, ${done} ${words.done}${after}, ${failed} failed, ${notSent} not sent`;
+	const summary = `1Flow ${texts.operation}: ${countOf(results.length, 'item')}, ${finished} ${texts.past}${after}, ${failed} failed, ${notSent} not sent`;
 	const cancelled = context.getExecutionCancelSignal()?.aborted === true;
 	// A stopped execution leaves the user guessing what was done: say it where admins look.
 	if (cancelled) context.logger.warn(`${summary} (execution cancelled)`);
@@ -139,8 +129,8 @@ export function toNodeOutput(
 				context,
 				results[thrown] as FailedItem,
 				thrown,
-				done - (results[thrown].done === true ? 1 : 0),
-				words,
+				finished - (results[thrown].tookEffect ? 1 : 0),
+				texts,
 			);
 	}
 	return results.flatMap((result, itemIndex) =>

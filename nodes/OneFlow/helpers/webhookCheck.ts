@@ -1,24 +1,26 @@
-import { deleteAction } from '../texts/actions';
+import type { Failure } from '../shared/failure';
+import { DELETE } from '../texts/actions';
 import { WEBHOOK_CHECK } from '../texts/answers';
-import { endpointUrl, send, type Attempt, type Session } from '../transport';
-import { readAnswer } from './answer';
-import { runBulk, type Step } from './bulk';
-import type { Failure } from './failure';
+import type { Session } from '../transport';
+import { loopSettings, settleAll, type Outcome } from './loop';
 import type { RequestOptions } from './options';
+import { exchange } from './request';
 
-function readCheck(attempt: Attempt, session: Session, timeoutMs: number): Step<true> {
-	const status = attempt.kind === 'response' ? attempt.status : null;
-	if (status === 400) return { type: 'done', value: true };
-	if (status === 404) return { type: 'fail', failure: WEBHOOK_CHECK.notFound };
-	if (status === 401) return { type: 'fail', failure: WEBHOOK_CHECK.secretRejected };
-	const context = {
-		url: endpointUrl(session.webhookUrl, 'delete'),
-		secret: session.secret,
-		timeoutMs,
-	};
-	const step = readAnswer(attempt, deleteAction(''), context);
+/** One check: a delete with an empty docId, read for what it says about the webhook. */
+async function check(session: Session): Promise<Outcome<true>> {
+	const outcome = await exchange(
+		session,
+		{ method: 'POST', endpoint: 'delete', body: { json: { docId: '' } } },
+		() => DELETE.about(''),
+	);
+	const status = outcome.status === 'failed' ? outcome.failure.httpCode : 200;
+	if (status === 400) return { status: 'succeeded', value: true };
+	if (status === 404) return { status: 'failed', failure: WEBHOOK_CHECK.notFound };
+	if (status === 401) return { status: 'failed', failure: WEBHOOK_CHECK.secretRejected };
 	const failure = WEBHOOK_CHECK.unconfirmed(status);
-	return step.type === 'retry' ? { ...step, failure } : { type: 'fail', failure };
+	return outcome.status === 'failed' && outcome.retry
+		? { ...outcome, failure }
+		: { status: 'failed', failure };
 }
 
 /**
@@ -31,24 +33,11 @@ export async function confirmWebhook(
 	session: Session,
 	request: RequestOptions,
 ): Promise<Failure | undefined> {
-	const attempt = async () =>
-		readCheck(
-			await send(session, {
-				method: 'POST',
-				endpoint: 'delete',
-				body: { json: { docId: '' } },
-				timeoutMs: request.timeout,
-			}),
-			session,
-			request.timeout,
-		);
-	const [settled] = await runBulk([''], attempt, {
-		...request,
-		concurrency: 1,
-		stopOnFailure: false,
-		signal: session.context.getExecutionCancelSignal(),
-		pacer: session.pacer,
-	});
-	if (settled.status === 'done') return undefined;
-	return settled.status === 'failed' ? settled.failure : WEBHOOK_CHECK.unconfirmed(null);
+	const [outcome] = await settleAll(
+		[session],
+		check,
+		loopSettings(session, request, { concurrency: 1, stopOnFailure: false }),
+		() => WEBHOOK_CHECK.unconfirmed(null),
+	);
+	return outcome.status === 'succeeded' ? undefined : outcome.failure;
 }

@@ -1,4 +1,4 @@
-import { quoteDocId } from './answers';
+import { quote } from '../shared/quote';
 
 /** What the node was doing when 1Flow answered, phrased for each operation. */
 export interface Action {
@@ -26,8 +26,17 @@ export interface Action {
 	verb: string;
 }
 
-export function deleteAction(docId: string): Action {
-	const quoted = quoteDocId(docId);
+/** An operation's words for the run's summary and stop message, and (`about`) for one request. */
+export interface OperationTexts {
+	/** e.g. `delete`, `document`, `deleted` */
+	operation: string;
+	noun: string;
+	past: string;
+	about(subject: string): Action;
+}
+
+function deleteAction(docId: string): Action {
+	const quoted = quote(docId);
 	return {
 		doing: `deleting document ${quoted}`,
 		toDo: `delete document ${quoted}`,
@@ -51,8 +60,8 @@ export function deleteAction(docId: string): Action {
 	};
 }
 
-export function getAction(docId: string): Action {
-	const quoted = quoteDocId(docId);
+function getAction(docId: string): Action {
+	const quoted = quote(docId);
 	return {
 		doing: `reading document ${quoted}`,
 		toDo: `read document ${quoted}`,
@@ -77,8 +86,8 @@ export function getAction(docId: string): Action {
 }
 
 /** `subject` is the file name, or the URL 1Flow was asked to fetch. */
-export function uploadAction(subject: string): Action {
-	const quoted = quoteDocId(subject);
+function uploadAction(subject: string): Action {
+	const quoted = quote(subject);
 	const checkFirst =
 		'check in 1Flow whether the document exists before uploading the file again, or it may exist twice';
 	return {
@@ -104,3 +113,22 @@ export function uploadAction(subject: string): Action {
 		verb: 'upload',
 	};
 }
+
+export const DELETE: OperationTexts = {
+	operation: 'delete',
+	noun: 'document',
+	past: 'deleted',
+	about: deleteAction,
+};
+export const GET: OperationTexts = {
+	operation: 'get',
+	noun: 'document',
+	past: 'read',
+	about: getAction,
+};
+export const UPLOAD: OperationTexts = {
+	operation: 'upload',
+	noun: 'file',
+	past: 'uploaded',
+	about: uploadAction,
+};

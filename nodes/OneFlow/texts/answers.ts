@@ -3,33 +3,17 @@
  * wrong and what to do, in words a user (or an AI agent) can act on. Never the secret.
  * The words for each operation are in ./actions.
  */
-import type { DirectConnection } from '../transport';
-import type { NetworkFailure } from '../transport/network';
-import type { Failure } from '../helpers/failure';
+import type { Failure } from '../shared/failure';
+import { quoteApiText } from '../shared/quote';
+import type { DirectConnection, NetworkFailure } from '../transport';
 import type { Action } from './actions';
 
 const SECRET_HINT =
 	'Check Webhook Secret in the 1Flow API credential: it must match the secret configured for this webhook in 1Flow, or be empty if the webhook has none.';
 const BASE_URL_HINT = 'Check Base URL in the 1Flow API credential';
 
-const MAX_QUOTED_LENGTH = 300;
-const MAX_DOC_ID_LENGTH = 100;
-
-/** A docId as shown in messages: quoted, escaped, and short, whatever the input held. */
-export function quoteDocId(docId: string): string {
-	const shown = docId.length > MAX_DOC_ID_LENGTH ? `${docId.slice(0, MAX_DOC_ID_LENGTH)}…` : docId;
-	return JSON.stringify(shown);
-}
-
-/** 1Flow's text, shortened, with the secret cut out should a server ever echo it. */
-export function quoteApiText(text: string, secret: string): string {
-	let quoted = secret === '' ? text : text.split(secret).join('[redacted]');
-	quoted = quoted.replace(/\s+/g, ' ').trim();
-	return quoted.length > MAX_QUOTED_LENGTH ? `${quoted.slice(0, MAX_QUOTED_LENGTH)}…` : quoted;
-}
-
 /** 1Flow's `{"error": …}` (or `message`) text, quoted; undefined when the body has none. */
-export function apiErrorText(body: unknown, secret: string): string | undefined {
+function apiErrorText(body: unknown, secret: string): string | undefined {
 	if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
 	const { error, message } = body as { error?: unknown; message?: unknown };
 	if (typeof error === 'string') return quoteApiText(error, secret);
@@ -194,17 +178,6 @@ export const WEBHOOK_CHECK = {
 		httpCode: status,
 	}),
 };
-
-/** The credential's Test button: statuses that mean "not set up right", with what to fix. */
-export const CREDENTIAL_TEST_FAILURES: Array<[number[], string]> = [
-	[[401], 'Webhook secret rejected: check Webhook Secret (leave it empty if the webhook has none)'],
-	[[404], 'Webhook ID not found: check Webhook ID and Base URL'],
-	[
-		[301, 302, 303, 307, 308],
-		'Base URL redirects elsewhere: enter the final https:// address of 1Flow',
-	],
-	[[500, 502, 503, 504], '1Flow answered with a server error: try again later'],
-];
 
 /** 1Flow confirmed an upload without naming the document it created. */
 export function noDocumentIdFailure(action: Action): Failure {

@@ -2,10 +2,12 @@
  * The user-facing texts about the run itself rather than about one of 1Flow's answers: items
  * a cancel or a stop left unfinished, and waits for an uploaded document's processing.
  */
-import type { LastTry } from '../helpers/bulk';
-import type { Failure } from '../helpers/failure';
+import type { Failure } from '../shared/failure';
+import { quote } from '../shared/quote';
 import type { Action } from './actions';
-import { quoteDocId } from './answers';
+
+/** Why a run left something unfinished: the execution was cancelled, or the node stopped at an error. */
+export type StopReason = 'cancelled' | 'stopped';
 
 const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
@@ -14,9 +16,9 @@ const capitalized = (text: string) => text.charAt(0).toUpperCase() + text.slice(
  * an earlier error: never sent, or (after `lastTry`) not tried again.
  */
 export function notSentFailure(
-	reason: 'cancelled' | 'stopped',
+	reason: StopReason,
 	action: Action,
-	lastTry?: LastTry,
+	lastTry?: { failure: Failure; answerLost: boolean },
 ): Failure {
 	if (!lastTry) {
 		const why =
@@ -44,7 +46,7 @@ export function notSentFailure(
 
 /** Added to any failure while waiting for an uploaded document: it exists all the same. */
 export function uploadedNote(documentId: string): string {
-	return `The file was uploaded as document ${quoteDocId(documentId)}: read it later with the Get operation instead of uploading the file again.`;
+	return `The file was uploaded as document ${quote(documentId)}: read it later with the Get operation instead of uploading the file again.`;
 }
 
 /** The wait for an uploaded document's extraction ran out. */
@@ -53,7 +55,7 @@ export function waitTimedOut(
 	lastStatus: string | null,
 	waitSeconds: number,
 ): Failure {
-	const quoted = quoteDocId(documentId);
+	const quoted = quote(documentId);
 	return {
 		message: `Document ${quoted} was not processed within ${waitSeconds} s (last status: ${lastStatus ?? 'unknown'})`,
 		description: `1Flow took the file as document ${quoted} but had not finished extracting it when "Wait Timeout" ran out. Read it later with the Get operation, or raise "Wait Timeout". Do not upload the file again: the document exists.`,
@@ -62,8 +64,8 @@ export function waitTimedOut(
 }
 
 /** The wait for an uploaded document ended early (or never began): the execution was cancelled, or the node stopped at another item's error. */
-export function waitEnded(documentId: string, reason: 'cancelled' | 'stopped'): Failure {
-	const quoted = quoteDocId(documentId);
+export function waitEnded(documentId: string, reason: StopReason): Failure {
+	const quoted = quote(documentId);
 	return {
 		message:
 			reason === 'cancelled'

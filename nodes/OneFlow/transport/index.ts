@@ -5,8 +5,8 @@ import type {
 	IHttpRequestOptions,
 } from 'n8n-workflow';
 
-import { isFailure, type Failure } from '../helpers/failure';
-import { resolveConnection } from '../helpers/validation';
+import { isFailure, type Failure } from '../shared/failure';
+import { authorizationHeaders, resolveConnection } from '../shared/validation';
 import {
 	keepAliveClient,
 	sendKeepAlive,
@@ -14,13 +14,13 @@ import {
 	type PreparedRequest,
 } from './keepAlive';
 import { encodeMultipart, type FilePart, type StreamedBody } from './multipart';
-import { networkFailureOf, type NetworkFailure } from './network';
+import { networkFailureOf, type Answer } from './network';
 import { Pacer } from './pacer';
 
 export type { FilePart } from './multipart';
-export type { NetworkFailure } from './network';
+export type { Answer, DirectConnection, NetworkFailure } from './network';
 
-export const CREDENTIAL_TYPE = 'oneFlowApi';
+const CREDENTIAL_TYPE = 'oneFlowApi';
 
 /** 1Flow's three endpoints: `{base}/api/webhook/{webhookId}/document/{endpoint}`. */
 export type Endpoint = 'upload' | 'get' | 'delete';
@@ -32,6 +32,8 @@ export interface Session {
 	webhookUrl: string;
 	/** Cut out of any text 1Flow sends back; '' when the webhook has none. */
 	secret: string;
+	/** How long one attempt may wait for 1Flow's answer. */
+	timeoutMs: number;
 	credentials: ICredentialsDecrypted;
 	/** Paces every request of the run (see ./pacer). */
 	pacer: Pacer;
@@ -39,37 +41,24 @@ export interface Session {
 	keepAlive?: KeepAliveClient;
 }
 
+/** A request's body: JSON, or one file sent as multipart form data. */
+export type RequestBody = { json: IDataObject } | { file: FilePart };
+
 export interface OneFlowRequest {
 	method: 'GET' | 'POST';
 	endpoint: Endpoint;
 	query?: Record<string, string>;
-	body?: { json: IDataObject } | { file: FilePart };
-	timeoutMs: number;
+	body?: RequestBody;
 }
-
-/**
- * What one HTTP attempt produced: an answer from the server, or no answer at all. `direct`:
- * the keep-alive client connected by itself, and whether n8n's egress rules were applied.
- */
-export type Attempt =
-	| { kind: 'response'; status: number; body: unknown; retryAfter?: string; location?: string }
-	| { kind: 'network'; reason: NetworkFailure; direct?: DirectConnection };
-
-export type DirectConnection = 'egressChecked' | 'egressUnavailable' | 'egressBlocked';
 
 export function endpointUrl(webhookUrl: string, endpoint: Endpoint): string {
 	return `${webhookUrl}/document/${endpoint}`;
 }
 
-/** Headers that carry the webhook secret; none when the webhook has no secret configured. */
-export function authorizationHeaders(secret: string): Record<string, string> {
-	return secret === '' ? {} : { Authorization: secret };
-}
-
 /** Reads and checks the credential once per run, and picks the client; a Failure when it cannot be used. */
 export async function openSession(
 	context: IExecuteFunctions,
-	settings: { maxRequestsPerSecond?: number; reuseConnections?: boolean },
+	settings: { timeout: number; maxRequestsPerSecond?: number; reuseConnections?: boolean },
 ): Promise<Session | Failure> {
 	const data = await context.getCredentials(CREDENTIAL_TYPE);
 	const connection = resolveConnection(data);
@@ -85,6 +74,7 @@ export async function openSession(
 	return {
 		context,
 		...connection,
+		timeoutMs: settings.timeout,
 		credentials,
 		pacer: new Pacer(settings.maxRequestsPerSecond),
 		keepAlive,
@@ -119,7 +109,7 @@ function prepared(session: Session, request: OneFlowRequest): PreparedRequest {
 		url,
 		headers: authorizationHeaders(session.secret),
 		body: body && ('json' in body ? { json: body.json } : { stream: encodeMultipart(body.file) }),
-		timeoutMs: request.timeoutMs,
+		timeoutMs: session.timeoutMs,
 	};
 }
 
@@ -128,14 +118,14 @@ function prepared(session: Session, request: OneFlowRequest): PreparedRequest {
  * reads them. Redirects are not followed, so the secret never leaves for another host. Through
  * n8n's request helper, or the run's keep-alive client when it reuses connections.
  */
-export async function send(session: Session, request: OneFlowRequest): Promise<Attempt> {
+export async function send(session: Session, request: OneFlowRequest): Promise<Answer> {
 	if (session.keepAlive) return await sendKeepAlive(session.keepAlive, prepared(session, request));
 	const options: IHttpRequestOptions = {
 		method: request.method,
 		url: endpointUrl(session.webhookUrl, request.endpoint),
 		qs: request.query,
 		json: true,
-		timeout: request.timeoutMs,
+		timeout: session.timeoutMs,
 		disableFollowRedirect: true,
 		sendCredentialsOnCrossOriginRedirect: false,
 		ignoreHttpStatusErrors: true,

@@ -1,27 +1,15 @@
 /**
- * The keep-alive client ("Reuse Connections"): Node's built-in fetch instead of n8n's request
- * helper, which builds new HTTP agents, so a new connection and TLS handshake, for every request.
- *
- * Where the pool lives: fetch keeps connections in its global dispatcher, one undici Agent per
- * Node.js process, shared with everything else in that process that uses fetch. A client per
- * run would need undici's Agent class, which a node can only get as a runtime dependency; so the
- * pool is per process: a run reuses the connections of the runs before it, and connections left
- * idle close after the server's keep-alive timeout (undici's default: 4 s when it names none).
- * undici frees a connection a moment after its answer was read, so a request sent at once may
- * open another: a run keeps at most about twice Concurrency connections, then reuses them.
- *
- * What fetch skips, and how this file makes up for it: the credential's authenticate() (the
- * caller passes the header built by `authorizationHeaders`), n8n's egress rules (checked here
- * before each request where n8n offers them to nodes: 2.x), n8n's proxy variables (not used:
- * the error of a failed connection says so, see texts/answers). Timeouts, the execution's cancel
- * signal and "no redirects" behave as they do through n8n's helper.
+ * The keep-alive client ("Reuse Connections"): Node's fetch keeps connections open (in its
+ * process-wide pool: an own pool would need a runtime dependency), while n8n's helper opens a new
+ * one per request. fetch skips authenticate() (the caller sets the header) and n8n's egress
+ * rules (checked here); it skips n8n's proxy too, which a failed connection's error says.
+ * The pool's figures: docs/performance.md.
  */
 import type { IExecuteFunctions, NodeEgressFilter } from 'n8n-workflow';
 
-import type { Attempt } from './index';
 import { InactivityTimeout } from './inactivity';
 import type { StreamedBody } from './multipart';
-import { networkFailureOf } from './network';
+import { networkFailureOf, type Answer } from './network';
 
 /** What a run's keep-alive requests share: the cancel signal and n8n's egress rules, if any. */
 export interface KeepAliveClient {
@@ -92,12 +80,12 @@ async function readBody(response: Response, timeout: InactivityTimeout): Promise
 
 /**
  * Sends one request through fetch's keep-alive pool and reports what came back, with the same
- * Attempt as n8n's helper gives. Redirects are not followed (fetch hands back the 3xx itself).
+ * Answer as n8n's helper gives. Redirects are not followed (fetch hands back the 3xx itself).
  */
 export async function sendKeepAlive(
 	client: KeepAliveClient,
 	request: PreparedRequest,
-): Promise<Attempt> {
+): Promise<Answer> {
 	const direct = client.egress ? 'egressChecked' : 'egressUnavailable';
 	if (client.egress) {
 		try {

@@ -5,6 +5,16 @@
 export type NetworkFailure =
 	'timeout' | 'reset' | 'refused' | 'unreachable' | 'cancelled' | 'other';
 
+/**
+ * What one HTTP attempt produced: an answer from the server, or no answer at all. `direct`:
+ * the keep-alive client connected by itself, and whether n8n's egress rules were applied.
+ */
+export type Answer =
+	| { kind: 'response'; status: number; body: unknown; retryAfter?: string; location?: string }
+	| { kind: 'network'; reason: NetworkFailure; direct?: DirectConnection };
+
+export type DirectConnection = 'egressChecked' | 'egressUnavailable' | 'egressBlocked';
+
 const NETWORK_CODES: Record<string, NetworkFailure> = {
 	ECONNABORTED: 'timeout',
 	ETIMEDOUT: 'timeout',

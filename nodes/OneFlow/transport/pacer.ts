@@ -2,19 +2,12 @@ import { sleep } from 'n8n-workflow';
 
 /**
  * Paces one run's requests so that many runs sharing 1Flow's rate limit (several executions,
- * several n8n workers) settle on their share of it without talking to each other.
- *
- * Sending is unlimited until 1Flow answers 429. Then the run sends through a token bucket
- * whose rate drops to 70 % of the rate it was sending at, and grows back along a cubic curve
- * that is flat near that rate and steep far from it (as TCP CUBIC and the adaptive retry mode
- * of cloud SDKs do): runs that hit the limit back off together and share it fairly. A
- * Retry-After pauses every request of the run. A user cap bounds the rate throughout.
+ * several n8n workers) settle on their share of it without talking to each other: unlimited
+ * until a 429, then a token bucket that backs off and grows back along a cubic curve (as TCP
+ * CUBIC does), so runs that hit the limit back off together and share it fairly.
  */
 const BACKOFF = 0.7;
-/**
- * Steepness of the cubic curve (requests per second, per second cubed): back at the refused
- * rate after cbrt(0.2 × that rate) seconds, 2.7 s at 100/s and 1.3 s at 10/s.
- */
+/** Steepness of the cubic curve (requests per second, per second cubed). */
 const CUBIC_SCALE = 1.5;
 const MIN_RATE = 0.5;
 /** Sends counted for the measured rate. */
@@ -23,6 +16,16 @@ const MEASURE_WINDOW_MS = 1000;
 const MIN_MEASURE_MS = 200;
 /** Waits are slept in slices so a cancelled execution stops waiting promptly. */
 const WAIT_SLICE_MS = 100;
+/** Without a send time, 429s this close together count as one. */
+const SAME_THROTTLE_MS = 100;
+
+/** Sleeps `ms`, or less once `shouldStop` says so. */
+export async function pause(ms: number, shouldStop: () => boolean): Promise<void> {
+	const end = Date.now() + ms;
+	for (let left = ms; left > 0 && !shouldStop(); left = end - Date.now()) {
+		await sleep(Math.min(left, WAIT_SLICE_MS));
+	}
+}
 
 export class Pacer {
 	/** Requests per second the bucket refills at; undefined while unlimited. */
@@ -78,9 +81,11 @@ export class Pacer {
 		if (retryAfterMs !== undefined)
 			this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
 		// A request sent before the last slow-down was too fast for the old rate, not the new one:
-		// the requests in flight when 1Flow starts refusing slow the run down once. Without a send
-		// time, 429s within 100 ms count as one.
-		if (sentAt === undefined ? now - this.throttledAt < 100 : sentAt <= this.throttledAt) return;
+		// the requests in flight when 1Flow starts refusing slow the run down once.
+		if (
+			sentAt === undefined ? now - this.throttledAt < SAME_THROTTLE_MS : sentAt <= this.throttledAt
+		)
+			return;
 		const sending = this.measuredRate(now);
 		const rate = this.rate === undefined ? sending : Math.min(sending, this.rate);
 		this.rateAtThrottle = Math.max(rate, MIN_RATE);

@@ -12,7 +12,7 @@ import { selectors, type BrowserContext, type Locator, type Page } from 'playwri
 import { launchChromium } from '../../../testkit/browser';
 import { httpRequest } from '../../../testkit/http';
 
-export const OWNER = {
+const OWNER = {
 	email: 'e2e@example.com',
 	firstName: 'E2E',
 	lastName: 'Owner',

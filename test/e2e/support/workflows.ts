@@ -12,7 +12,6 @@ const FIXTURES_DIR = join(REPO_ROOT, 'test', 'e2e', 'workflows');
 
 export const NODE_TYPE = 'n8n-nodes-1flow.oneFlow';
 export const TOOL_TYPE = 'n8n-nodes-1flow.oneFlowTool';
-export const TRIGGER_TYPE = 'n8n-nodes-1flow.oneFlowTrigger';
 
 export const IDS = {
 	credOk: 'e2eOneFlowCredOk',

@@ -1,15 +1,18 @@
 /** Fields and requests the document operations share. */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { readAnswer } from '../../helpers/answer';
-import type { Step } from '../../helpers/bulk';
-import { isFailure, type Failure } from '../../helpers/failure';
-import { readParameter } from '../../helpers/run';
-import { normalizeDocId } from '../../helpers/validation';
-import { getAction } from '../../texts/actions';
-import { endpointUrl, send, type Session } from '../../transport';
+import { readParameter } from '../../helpers/options';
+import type { Outcome } from '../../helpers/loop';
+import { exchange } from '../../helpers/request';
+import { isFailure, type Failure } from '../../shared/failure';
+import { normalizeDocId } from '../../shared/validation';
+import { GET } from '../../texts/actions';
+import type { Session } from '../../transport';
 
-const DEFAULT_DOC_ID = '={{ $json.docId ?? $json.documentId ?? $json.body?.documentId }}';
+/** Where the default Document ID looks, in order: its expression and its reader both come from here. */
+const DOC_ID_PATHS = [['docId'], ['documentId'], ['body', 'documentId']];
+
+const DEFAULT_DOC_ID = `={{ ${DOC_ID_PATHS.map((path) => `$json.${path.join('?.')}`).join(' ?? ')} }}`;
 
 /**
  * The Document ID field. On the node it reads the ID wherever 1Flow's callback and earlier
@@ -43,13 +46,16 @@ export function docIdFields(purpose: string): INodeProperties[] {
 }
 
 /**
- * The default Document ID, read from the item just as its expression says. n8n would evaluate
- * the expression anew for every item (about a quarter of a millisecond each), which a bulk run
- * pays in full before its first request; any other value goes through n8n's expressions.
+ * The default Document ID, read from the item just as its expression says: n8n would evaluate
+ * the expression anew for every item, which a bulk run pays in full before its first request.
  */
 function defaultDocIdOf(json: IDataObject): unknown {
-	const body = json.body as IDataObject | null | undefined;
-	return json.docId ?? json.documentId ?? body?.documentId;
+	for (const path of DOC_ID_PATHS) {
+		let value: unknown = json;
+		for (const key of path) value = (value as IDataObject | null | undefined)?.[key];
+		if (value !== undefined && value !== null) return value;
+	}
+	return undefined;
 }
 
 /**
@@ -62,11 +68,12 @@ function readsDefaultDocId(context: IExecuteFunctions): boolean {
 	return context.getNodeParameter('docId', 0, '', { rawExpressions: true }) === DEFAULT_DOC_ID;
 }
 
+/** One item's document: the ID read, checked, and the key each document is sent once by. */
 function readDocId(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	isDefault: boolean,
-): string | Failure {
+): DocIdInput | Failure {
 	const raw = isDefault
 		? defaultDocIdOf(context.getInputData()[itemIndex].json)
 		: readParameter(
@@ -74,7 +81,15 @@ function readDocId(
 				{ name: 'docId', label: 'Document ID', holds: 'the 1Flow document ID' },
 				itemIndex,
 			);
-	return isFailure(raw) ? raw : normalizeDocId(raw);
+	const docId = isFailure(raw) ? raw : normalizeDocId(raw);
+	if (isFailure(docId)) return { ...docId, details: { docId: null } };
+	return { key: docId, subject: docId, details: { docId } };
+}
+
+interface DocIdInput {
+	key: string;
+	subject: string;
+	details: IDataObject;
 }
 
 /**
@@ -82,36 +97,10 @@ function readDocId(
  * anything is sent, each document sent once however many items name it, and error items that
  * say which document failed.
  */
-export function byDocumentId(context: IExecuteFunctions) {
+export function docIdReader(context: IExecuteFunctions) {
 	const isDefault = readsDefaultDocId(context);
-	return {
-		readInput: (itemIndex: number) => readDocId(context, itemIndex, isDefault),
-		keyOf: (docId: string) => docId,
-		details: (docId: string | undefined) => ({ docId: docId ?? null }),
-	};
+	return (itemIndex: number) => readDocId(context, itemIndex, isDefault);
 }
-
-/** How a document read from 1Flow becomes items (see helpers/document). */
-export const outputOption: INodeProperties = {
-	displayName: 'Output',
-	name: 'output',
-	type: 'options',
-	default: 'simplified',
-	options: [
-		{
-			name: 'Simplified',
-			value: 'simplified',
-			description:
-				'One item: document ID, status, type, summary and extracted fields side by side, line items as a list',
-		},
-		{ name: 'Raw', value: 'raw', description: "One item: 1Flow's answer as it is" },
-		{
-			name: 'One Item per Line Item',
-			value: 'lineItems',
-			description: "One item per line item, each with the document's ID and header fields",
-		},
-	],
-};
 
 export const includeSchemaOption: INodeProperties = {
 	displayName: 'Include Schema',
@@ -121,23 +110,12 @@ export const includeSchemaOption: INodeProperties = {
 	description: "Whether to add the document type's field structure (schema) to the output",
 };
 
-/** One Get attempt: GET {webhook}/document/get?docId=…&includeSchema=…. The body is 1Flow's answer. */
+/** One Get attempt: GET {webhook}/document/get?docId=…&includeSchema=…. The value is 1Flow's answer. */
 export async function fetchDocument(
 	session: Session,
 	docId: string,
-	settings: { includeSchema: boolean; timeoutMs: number },
-): Promise<Step<IDataObject>> {
-	const query = { docId, includeSchema: String(settings.includeSchema) };
-	const attempt = await send(session, {
-		method: 'GET',
-		endpoint: 'get',
-		query,
-		timeoutMs: settings.timeoutMs,
-	});
-	const context = {
-		url: endpointUrl(session.webhookUrl, 'get'),
-		secret: session.secret,
-		timeoutMs: settings.timeoutMs,
-	};
-	return readAnswer(attempt, getAction(docId), context) as Step<IDataObject>;
+	includeSchema: boolean,
+): Promise<Outcome<IDataObject>> {
+	const query = { docId, includeSchema: String(includeSchema) };
+	return await exchange(session, { method: 'GET', endpoint: 'get', query }, () => GET.about(docId));
 }

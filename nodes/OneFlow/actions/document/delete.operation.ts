@@ -5,16 +5,16 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { readAnswer } from '../../helpers/answer';
-import type { Step } from '../../helpers/bulk';
-import type { Failure } from '../../helpers/failure';
+import type { Outcome } from '../../helpers/loop';
 import { optionsCollection, readOptions, requestOptionFields } from '../../helpers/options';
+import { exchange } from '../../helpers/request';
 import { runOperation } from '../../helpers/run';
 import { confirmWebhook } from '../../helpers/webhookCheck';
-import { deleteAction } from '../../texts/actions';
-import { quoteApiText } from '../../texts/answers';
-import { endpointUrl, send, type Session } from '../../transport';
-import { byDocumentId, docIdFields } from './common';
+import type { Failure } from '../../shared/failure';
+import { quoteApiText } from '../../shared/quote';
+import { DELETE } from '../../texts/actions';
+import type { Session } from '../../transport';
+import { docIdFields, docIdReader } from './common';
 
 const properties: INodeProperties[] = [
 	{
@@ -67,26 +67,21 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 
 	const attempt = async (
 		session: Session,
-		docId: string,
+		{ subject: docId }: { subject: string },
 		answerLost: boolean,
-	): Promise<Step<Deleted>> => {
-		const action = deleteAction(docId);
-		const attempted = await send(session, {
-			method: 'POST',
-			endpoint: 'delete',
-			body: { json: { docId } },
-			timeoutMs: request.timeout,
-		});
-		const url = endpointUrl(session.webhookUrl, 'delete');
-		const step = readAnswer(attempted, action, {
-			url,
-			secret: session.secret,
-			timeoutMs: request.timeout,
-		});
-		if (step.type === 'done') {
-			const { documentId, message } = step.value;
+	): Promise<Outcome<Deleted>> => {
+		// 1Flow also answers 404 for an unknown webhook: confirm it before any 404 reads as "deleted".
+		const webhookFailure = treatNotFoundAsDeleted ? await checkWebhook(session) : undefined;
+		if (webhookFailure) return { status: 'failed', failure: webhookFailure };
+		const outcome = await exchange(
+			session,
+			{ method: 'POST', endpoint: 'delete', body: { json: { docId } } },
+			() => DELETE.about(docId),
+		);
+		if (outcome.status === 'succeeded') {
+			const { documentId, message } = outcome.value;
 			return {
-				type: 'done',
+				status: 'succeeded',
 				value: {
 					documentId: typeof documentId === 'string' && documentId !== '' ? documentId : docId,
 					message:
@@ -96,29 +91,26 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				},
 			};
 		}
-		if (step.type !== 'fail' || step.failure.httpCode !== 404) return step;
+		if (outcome.status !== 'failed' || outcome.failure.httpCode !== 404) return outcome;
 		if (answerLost) {
 			// A lost answer, then 404: the lost attempt deleted it, unless the webhook itself is unknown.
-			const webhookFailure = await checkWebhook(session);
-			if (webhookFailure) return { type: 'fail', failure: webhookFailure };
+			const failure = await checkWebhook(session);
+			if (failure) return { status: 'failed', failure };
 			const message =
 				'Document deleted (the answer to an earlier attempt was lost; the retry found it gone)';
-			return { type: 'done', value: { documentId: docId, message, confirmedByRetry: true } };
+			return { status: 'succeeded', value: { documentId: docId, message, confirmedByRetry: true } };
 		}
-		if (!treatNotFoundAsDeleted) return step;
+		if (!treatNotFoundAsDeleted) return outcome;
 		const message = 'Document not found in 1Flow; counted as already deleted';
-		return { type: 'done', value: { documentId: docId, message, alreadyDeleted: true } };
+		return { status: 'succeeded', value: { documentId: docId, message, alreadyDeleted: true } };
 	};
 
-	return await runOperation<string, Deleted>(this, {
-		words: { operation: 'delete', noun: 'document', done: 'deleted' },
+	return await runOperation(this, {
+		texts: DELETE,
 		request,
-		...byDocumentId(this),
-		action: deleteAction,
-		// 1Flow also answers 404 for an unknown webhook: confirm it before any 404 reads as "deleted".
-		prepare: async (session) => (treatNotFoundAsDeleted ? await checkWebhook(session) : undefined),
+		read: docIdReader(this),
 		attempt,
-		success: ({ documentId, message, confirmedByRetry, alreadyDeleted }) => ({
+		output: ({ documentId, message, confirmedByRetry, alreadyDeleted }) => ({
 			items: [
 				{
 					json: alreadyDeleted
@@ -132,7 +124,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 							},
 				},
 			],
-			done: !alreadyDeleted,
+			tookEffect: !alreadyDeleted,
 		}),
 	});
 }

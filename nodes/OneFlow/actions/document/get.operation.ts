@@ -1,22 +1,15 @@
 import {
 	updateDisplayOptions,
-	type IDataObject,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { shapeDocument, type OutputMode } from '../../helpers/document';
 import { optionsCollection, readOptions, requestOptionFields } from '../../helpers/options';
 import { runOperation } from '../../helpers/run';
-import { getAction } from '../../texts/actions';
-import {
-	byDocumentId,
-	docIdFields,
-	fetchDocument,
-	includeSchemaOption,
-	outputOption,
-} from './common';
+import { outputOption, shapeDocument, type OutputMode } from '../../shared/document';
+import { GET } from '../../texts/actions';
+import { docIdFields, docIdReader, fetchDocument, includeSchemaOption } from './common';
 
 const properties: INodeProperties[] = [
 	...docIdFields('read'),
@@ -45,16 +38,14 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const output = (options.output ?? 'simplified') as OutputMode;
 	const includeSchema = options.includeSchema === true;
 
-	return await runOperation<string, IDataObject>(this, {
-		words: { operation: 'get', noun: 'document', done: 'read' },
+	return await runOperation(this, {
+		texts: GET,
 		request,
-		...byDocumentId(this),
-		action: getAction,
-		attempt: async (session, docId) =>
-			await fetchDocument(session, docId, { includeSchema, timeoutMs: request.timeout }),
-		success: (answer, docId) => ({
-			items: shapeDocument(answer, docId, output).map((json) => ({ json })),
-			done: true,
+		read: docIdReader(this),
+		attempt: async (session, { subject }) => await fetchDocument(session, subject, includeSchema),
+		output: (answer, { subject }) => ({
+			items: shapeDocument(answer, subject, output).map((json) => ({ json })),
+			tookEffect: true,
 		}),
 	});
 }

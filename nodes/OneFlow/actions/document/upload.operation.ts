@@ -6,17 +6,18 @@ import {
 	type INodeProperties,
 } from 'n8n-workflow';
 
-import { readAnswer } from '../../helpers/answer';
-import { runBulk, type Settled, type Step } from '../../helpers/bulk';
-import { shapeDocument, type OutputMode } from '../../helpers/document';
+import type { Outcome } from '../../helpers/loop';
 import { optionsCollection, readOptions, requestOptionFields } from '../../helpers/options';
+import { exchange } from '../../helpers/request';
 import { runOperation } from '../../helpers/run';
-import { uploadAction } from '../../texts/actions';
-import { noDocumentIdFailure, quoteApiText } from '../../texts/answers';
-import { endpointUrl, send, type Attempt, type Session } from '../../transport';
-import { includeSchemaOption, outputOption } from './common';
+import { outputOption, shapeDocument, type OutputMode } from '../../shared/document';
+import { quoteApiText } from '../../shared/quote';
+import { UPLOAD } from '../../texts/actions';
+import { noDocumentIdFailure } from '../../texts/answers';
+import type { Session } from '../../transport';
+import { includeSchemaOption } from './common';
 import { readUpload, type Upload } from './uploadInput';
-import { waitEndedFailure, waitUntilProcessed } from './wait';
+import { readWaitSettings, waitOptionFields, waitUntilProcessed } from './wait';
 
 const whenWaiting = { show: { '/waitForProcessing': [true] } };
 
@@ -93,25 +94,7 @@ const properties: INodeProperties[] = [
 		},
 		{ ...outputOption, displayOptions: whenWaiting },
 		{ ...includeSchemaOption, displayOptions: whenWaiting },
-		{
-			displayName: 'Accept Extracted',
-			name: 'acceptExtracted',
-			type: 'boolean',
-			default: false,
-			displayOptions: whenWaiting,
-			description:
-				'Whether to stop waiting at EXTRACTED (fields ready) instead of INDEXED (also searchable)',
-		},
-		{
-			displayName: 'Wait Timeout (Seconds)',
-			name: 'waitTimeout',
-			type: 'number',
-			typeOptions: { minValue: 5, maxValue: 3600 },
-			default: 300,
-			displayOptions: whenWaiting,
-			description:
-				'Longest wait for one document; one that is not processed by then becomes an error naming its ID and last status',
-		},
+		...waitOptionFields,
 		...requestOptionFields({
 			requests: 'uploads',
 			retried:
@@ -132,105 +115,55 @@ interface Uploaded {
 	document?: IDataObject;
 }
 
-/** Answers after which 1Flow certainly did not create a document, so sending again is safe. */
-function certainlyNotTaken(attempt: Attempt): boolean {
-	if (attempt.kind === 'network')
-		return attempt.reason === 'refused' || attempt.reason === 'unreachable';
-	return attempt.status === 429 || attempt.status === 503;
-}
-
 /** Uploads each item's file once (uploads are not idempotent), and optionally waits for its extraction. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const { options, request } = readOptions(this);
 	const wait = this.getNodeParameter('waitForProcessing', 0, false) === true;
 	const output = (options.output ?? 'simplified') as OutputMode;
-	const waitSettings = {
-		acceptExtracted: options.acceptExtracted === true,
-		waitTimeoutMs: (typeof options.waitTimeout === 'number' ? options.waitTimeout : 300) * 1000,
-		includeSchema: options.includeSchema === true,
-		timeoutMs: request.timeout,
-		maxRetries: request.maxRetries,
-	};
+	const waitSettings = readWaitSettings(options);
 
-	const attempt = async (session: Session, upload: Upload): Promise<Step<Uploaded>> => {
-		const action = uploadAction(upload.subject);
-		const attempted = await send(session, {
-			method: 'POST',
-			endpoint: 'upload',
-			body: upload.body,
-			timeoutMs: request.timeout,
-		});
-		const context = {
-			url: endpointUrl(session.webhookUrl, 'upload'),
-			secret: session.secret,
-			timeoutMs: request.timeout,
-		};
-		const step = readAnswer(attempted, action, context);
-		// Never resend a file 1Flow may have taken: that would create the document twice.
-		if (step.type === 'retry' && !certainlyNotTaken(attempted))
-			return { type: 'fail', failure: step.failure };
-		if (step.type !== 'done') return step;
-		const { documentId, message } = step.value;
+	const attempt = async (session: Session, upload: Upload): Promise<Outcome<Uploaded>> => {
+		const about = () => UPLOAD.about(upload.subject);
+		// Not idempotent: a file 1Flow may have taken is never sent again, or it would exist twice.
+		const request = { method: 'POST', endpoint: 'upload', body: upload.body } as const;
+		const outcome = await exchange(session, request, about, false);
+		if (outcome.status !== 'succeeded') return outcome;
+		const { documentId, message } = outcome.value;
 		if (typeof documentId !== 'string' || documentId === '')
-			return { type: 'fail', failure: noDocumentIdFailure(action) };
-		return {
-			type: 'done',
-			value: {
-				documentId,
-				message:
-					typeof message === 'string' ? quoteApiText(message, session.secret) : 'Document uploaded',
-			},
-		};
+			return { status: 'failed', failure: noDocumentIdFailure(about()) };
+		const said = typeof message === 'string' ? quoteApiText(message, session.secret) : undefined;
+		return { status: 'succeeded', value: { documentId, message: said ?? 'Document uploaded' } };
 	};
 
 	const finish = async (
 		session: Session,
-		done: Array<{ value: Uploaded }>,
-	): Promise<Array<Settled<Uploaded>>> => {
-		const uploads = done.map(({ value }) => value);
-		const waits = await runBulk(
-			uploads,
-			async (uploaded, _answerLost, runStopped): Promise<Step<Uploaded>> => {
-				const step = await waitUntilProcessed(
-					session,
-					uploaded.documentId,
-					waitSettings,
-					runStopped,
-				);
-				return step.type === 'done'
-					? { type: 'done', value: { ...uploaded, document: step.value } }
-					: step;
-			},
-			{
-				...request,
-				maxRetries: 0,
-				stopOnFailure: !this.continueOnFail(),
-				signal: this.getExecutionCancelSignal(),
-				pacer: session.pacer,
-			},
-		);
-		// A wait that never began still leaves an uploaded file: say so, never "no request was sent".
-		return waits.map((wait, index) =>
-			wait.status === 'notSent' && !wait.failure
-				? { ...wait, failure: waitEndedFailure(uploads[index].documentId, wait.reason) }
-				: wait,
+		succeeded: Array<{ value: Uploaded }>,
+	): Promise<Array<Outcome<Uploaded>>> => {
+		const uploads = succeeded.map(({ value }) => value);
+		const documentIds = uploads.map(({ documentId }) => documentId);
+		const waits = await waitUntilProcessed(session, request, documentIds, waitSettings);
+		return waits.map((outcome, index) =>
+			outcome.status === 'succeeded'
+				? { status: 'succeeded', value: { ...uploads[index], document: outcome.value } }
+				: outcome,
 		);
 	};
 
-	return await runOperation<Upload, Uploaded>(this, {
-		words: { operation: 'upload', noun: 'file', done: 'uploaded' },
+	return await runOperation(this, {
+		texts: UPLOAD,
 		request,
-		readInput: async (itemIndex) => await readUpload(this, itemIndex),
-		details: (upload) => upload?.describe ?? {},
-		action: (upload) => uploadAction(upload.subject),
+		read: async (itemIndex) => await readUpload(this, itemIndex),
 		attempt,
 		finish: wait ? finish : undefined,
-		success: ({ documentId, message, document }, upload) => {
+		output: ({ documentId, message, document }, upload) => {
 			const binary = upload.keptBinary;
 			const jsons = document
 				? shapeDocument(document, documentId, output)
-				: [{ success: true, documentId, message, ...upload.describe }];
-			return { items: jsons.map((json) => (binary ? { json, binary } : { json })), done: true };
+				: [{ success: true, documentId, message, ...upload.details }];
+			return {
+				items: jsons.map((json) => (binary ? { json, binary } : { json })),
+				tookEffect: true,
+			};
 		},
 	});
 }

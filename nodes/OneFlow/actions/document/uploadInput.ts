@@ -1,22 +1,22 @@
 /** Reading and checking what one item asks to upload, before anything is sent. */
 import type { IBinaryKeyData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { inputFailure, isFailure, type Failure } from '../../helpers/failure';
-import { readParameter } from '../../helpers/run';
-import type { FilePart } from '../../transport';
+import { inputFailure, isFailure, type Failure } from '../../shared/failure';
+import { readParameter } from '../../helpers/options';
+import type { FilePart, RequestBody } from '../../transport';
 
 /**
  * The multipart form field that carries the file. 1Flow's docs do not name it; "file" is the
  * common convention. If 1Flow expects another name, this is the one place to change it.
  */
-export const FILE_FIELD = 'file';
+const FILE_FIELD = 'file';
 
 export interface Upload {
 	/** The file name, or the URL 1Flow fetches: it names the upload in messages. */
 	subject: string;
-	body: { json: IDataObject } | { file: FilePart };
+	body: RequestBody;
 	/** What output and error items say about the upload: file name, size and type, or URL. */
-	describe: IDataObject;
+	details: IDataObject;
 	/** The input's binary data, passed on when "Keep Binary Data" is on. */
 	keptBinary?: IBinaryKeyData;
 }
@@ -106,7 +106,7 @@ async function readBinary(
 	return {
 		subject: fileName,
 		body: { file },
-		describe: { fileName, fileSize: size, contentType },
+		details: { fileName, fileSize: size, contentType },
 		keptBinary: keep === true ? item.binary : undefined,
 	};
 }
@@ -135,7 +135,7 @@ function readUrl(
 	const json: IDataObject = { url: url.href };
 	if (overrides.fileName) json.fileName = overrides.fileName;
 	if (overrides.contentType) json.contentType = overrides.contentType;
-	return { subject: url.href, body: { json }, describe: { ...json } };
+	return { subject: url.href, body: { json }, details: { ...json } };
 }
 
 /** One item's upload: its binary file (streamed, never read whole) or a URL for 1Flow to fetch. */

@@ -1,101 +1,144 @@
-import type { IDataObject } from 'n8n-workflow';
+/** Wait for Processing: polls Get for each uploaded document, through the run's one loop. */
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import type { Step } from '../../helpers/bulk';
-import { extractionStatusOf } from '../../helpers/document';
-import { withNote, type Failure } from '../../helpers/failure';
-import { pause, retryAfterMs } from '../../helpers/retry';
-import { uploadedNote, waitEnded, waitTimedOut } from '../../texts/run';
+import { loopSettings, settleAll, type Outcome } from '../../helpers/loop';
+import type { RequestOptions } from '../../helpers/options';
+import { extractionStatusOf } from '../../shared/document';
+import { withNote, type Failure } from '../../shared/failure';
+import { uploadedNote, waitEnded, waitTimedOut, type StopReason } from '../../texts/run';
 import type { Session } from '../../transport';
 import { fetchDocument } from './common';
+
+const whenWaiting = { show: { '/waitForProcessing': [true] } };
+
+const waitTimeoutField: INodeProperties = {
+	displayName: 'Wait Timeout (Seconds)',
+	name: 'waitTimeout',
+	type: 'number',
+	typeOptions: { minValue: 5, maxValue: 3600 },
+	default: 300,
+	displayOptions: whenWaiting,
+	description:
+		'Longest wait for one document; one that is not processed by then becomes an error naming its ID and last status',
+};
+
+/** The options of Wait for Processing (beside Output and Include Schema). */
+export const waitOptionFields: INodeProperties[] = [
+	{
+		displayName: 'Accept Extracted',
+		name: 'acceptExtracted',
+		type: 'boolean',
+		default: false,
+		displayOptions: whenWaiting,
+		description:
+			'Whether to stop waiting at EXTRACTED (fields ready) instead of INDEXED (also searchable)',
+	},
+	waitTimeoutField,
+];
 
 export interface WaitSettings {
 	/** Also stop at EXTRACTED (fields ready, search index not yet). */
 	acceptExtracted: boolean;
 	waitTimeoutMs: number;
 	includeSchema: boolean;
-	/** Per request. */
-	timeoutMs: number;
-	/** Consecutive failed polls (timeouts, 5xx) tolerated before giving up; 429s only slow the polls. */
-	maxRetries: number;
+}
+
+export function readWaitSettings(options: IDataObject): WaitSettings {
+	const { waitTimeout } = options;
+	const seconds = typeof waitTimeout === 'number' ? waitTimeout : waitTimeoutField.default;
+	return {
+		acceptExtracted: options.acceptExtracted === true,
+		waitTimeoutMs: (seconds as number) * 1000,
+		includeSchema: options.includeSchema === true,
+	};
 }
 
 const FIRST_POLL_DELAY_MS = 1000;
 const POLL_DELAY_CAP_MS = 15_000;
 const POLL_DELAY_GROWTH = 1.5;
 
-function isReady(status: string | null, acceptExtracted: boolean): boolean {
-	return status === 'INDEXED' || (acceptExtracted && status === 'EXTRACTED');
-}
-
-/**
- * Polls Get until the document is INDEXED (or EXTRACTED, when accepted), waiting about 1 s,
- * then longer up to 15 s, between polls, the last one at the deadline. Bounded by the wait timeout, since 1Flow documents no
- * failed state; stops promptly when the execution is cancelled or the run stops at another
- * item's failure. The value is Get's answer.
- */
-export async function waitUntilProcessed(
-	session: Session,
-	documentId: string,
-	settings: WaitSettings,
-	runStopped: () => boolean,
-): Promise<Step<IDataObject>> {
-	const signal = session.context.getExecutionCancelSignal();
-	const cancelled = () => signal?.aborted === true;
-	const ended = () => cancelled() || runStopped();
-	const deadline = Date.now() + settings.waitTimeoutMs;
-	let delay = FIRST_POLL_DELAY_MS;
-	let lastStatus: string | null = null;
-	let failedPolls = 0;
-	// Whatever ends the wait, the document exists: the error item names it, and says not to upload again.
-	const failed = (failure: Failure, saysUploaded = false): Step<IDataObject> => ({
-		type: 'fail',
-		failure: {
-			...(saysUploaded ? failure : withNote(failure, uploadedNote(documentId))),
-			details: { documentId, extractionStatus: lastStatus },
-		},
-	});
-	const interrupted = (): Step<IDataObject> => ({
-		type: 'interrupted',
-		failure: waitEndedFailure(documentId, cancelled() ? 'cancelled' : 'stopped', lastStatus),
-	});
-	for (;;) {
-		const sentAt = await session.pacer.acquire(ended);
-		if (ended()) return interrupted();
-		const step = await fetchDocument(session, documentId, settings);
-		const rateLimited = step.type === 'retry' && step.rateLimited;
-		if (rateLimited)
-			session.pacer.throttled(retryAfterMs(step.retryAfter, Date.now(), {}), Date.now(), sentAt);
-		else session.pacer.answered();
-		// A cancel also fails the poll in flight; the cancel (or the stop) is the reason.
-		if (ended()) return interrupted();
-		if (step.type === 'fail') return failed(step.failure);
-		if (step.type === 'done') {
-			failedPolls = 0;
-			lastStatus = extractionStatusOf(step.value);
-			if (isReady(lastStatus, settings.acceptExtracted)) return step;
-		} else if (!rateLimited && ++failedPolls > settings.maxRetries) {
-			return failed(step.failure);
-		}
-		const left = deadline - Date.now();
-		if (left <= 0)
-			return failed(
-				waitTimedOut(documentId, lastStatus, Math.round(settings.waitTimeoutMs / 1000)),
-				true,
-			);
-		// The last poll falls on the deadline itself.
-		await pause(Math.min(delay, left), ended);
-		delay = Math.min(POLL_DELAY_CAP_MS, delay * POLL_DELAY_GROWTH);
-	}
+/** One document's wait, from poll to poll. */
+interface Waiting {
+	documentId: string;
+	deadline?: number;
+	delay: number;
+	lastStatus: string | null;
 }
 
 /** An uploaded document whose wait was cut short, or never began: the run was cancelled, or stopped at another item's error. */
-export function waitEndedFailure(
-	documentId: string,
-	reason: 'cancelled' | 'stopped',
-	lastStatus: string | null = null,
-): Failure {
+function waitEndedFailure(wait: Waiting, reason: StopReason): Failure {
+	const { documentId, lastStatus } = wait;
 	return {
 		...waitEnded(documentId, reason),
 		details: { documentId, extractionStatus: lastStatus },
 	};
+}
+
+/**
+ * One poll. Ready (INDEXED, or EXTRACTED when accepted) succeeds with Get's answer; otherwise
+ * the loop polls again after the poll's own delay, the last one at the deadline, since 1Flow
+ * documents no failed state. Whatever ends the wait, the document exists: the error says so.
+ */
+async function poll(
+	session: Session,
+	wait: Waiting,
+	settings: WaitSettings,
+	shouldStop: () => boolean,
+): Promise<Outcome<IDataObject>> {
+	const { documentId } = wait;
+	wait.deadline ??= Date.now() + settings.waitTimeoutMs;
+	const outcome = await fetchDocument(session, documentId, settings.includeSchema);
+	// A cancel also fails the poll in flight; the cancel (or the stop) is the reason.
+	if (shouldStop()) {
+		const cancelled = session.context.getExecutionCancelSignal()?.aborted === true;
+		return {
+			status: 'cutShort',
+			failure: waitEndedFailure(wait, cancelled ? 'cancelled' : 'stopped'),
+		};
+	}
+	const details = () => ({ documentId, extractionStatus: wait.lastStatus });
+	const failed = (failure: Failure) => ({
+		...withNote(failure, uploadedNote(documentId)),
+		details: details(),
+	});
+	if (outcome.status === 'succeeded') {
+		wait.lastStatus = extractionStatusOf(outcome.value);
+		const { lastStatus } = wait;
+		if (lastStatus === 'INDEXED' || (settings.acceptExtracted && lastStatus === 'EXTRACTED'))
+			return outcome;
+	} else if (outcome.status === 'failed' && !outcome.retry) {
+		return { status: 'failed', failure: failed(outcome.failure) };
+	}
+	const left = wait.deadline - Date.now();
+	const seconds = Math.round(settings.waitTimeoutMs / 1000);
+	const timedOut = { ...waitTimedOut(documentId, wait.lastStatus, seconds), details: details() };
+	if (left <= 0) return { status: 'failed', failure: timedOut };
+	const afterMs = Math.min(wait.delay, left);
+	wait.delay = Math.min(POLL_DELAY_CAP_MS, wait.delay * POLL_DELAY_GROWTH);
+	if (outcome.status === 'failed' && outcome.retry)
+		return { ...outcome, failure: failed(outcome.failure), retry: { ...outcome.retry, afterMs } };
+	return { status: 'failed', failure: timedOut, retry: { why: 'notReady', afterMs } };
+}
+
+/**
+ * Waits for each uploaded document, at most Concurrency at a time; Max Retries bounds the
+ * failed polls in a row, 429s only slow the polls. Stops promptly on a cancel or a stop.
+ */
+export async function waitUntilProcessed(
+	session: Session,
+	request: RequestOptions,
+	documentIds: string[],
+	settings: WaitSettings,
+): Promise<Array<Outcome<IDataObject>>> {
+	const waits = documentIds.map((documentId): Waiting => ({
+		documentId,
+		delay: FIRST_POLL_DELAY_MS,
+		lastStatus: null,
+	}));
+	return await settleAll(
+		waits,
+		async (wait, _answerLost, shouldStop) => await poll(session, wait, settings, shouldStop),
+		loopSettings(session, request, { maxRateLimitWaitMs: Infinity }),
+		waitEndedFailure,
+	);
 }

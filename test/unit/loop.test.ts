@@ -1,30 +1,64 @@
-import { runBulk, type BulkSettings, type Step } from '../../nodes/OneFlow/helpers/bulk';
-import { parseRetryAfter, retryDelayMs } from '../../nodes/OneFlow/helpers/retry';
+import {
+	parseRetryAfter,
+	retryDelayMs,
+	settleAll,
+	type LoopSettings,
+	type Outcome,
+} from '../../nodes/OneFlow/helpers/loop';
+import type { Failure } from '../../nodes/OneFlow/shared/failure';
+import { Pacer } from '../../nodes/OneFlow/transport/pacer';
 
-const failure = (httpCode: number | null) => ({
+const failure = (httpCode: number | null): Failure => ({
 	message: `failed ${httpCode}`,
 	description: 'why',
 	httpCode,
 });
-const done = (key: string): Step<string> => ({ type: 'done', value: key });
-const fail = (httpCode: number): Step<string> => ({ type: 'fail', failure: failure(httpCode) });
-const retry = (
-	overrides: Partial<Extract<Step<string>, { type: 'retry' }>> = {},
-): Step<string> => ({
-	type: 'retry',
-	failure: failure(503),
-	maybeCarriedOut: false,
-	rateLimited: false,
-	...overrides,
+const done = (key: string): Outcome<string> => ({ status: 'succeeded', value: key });
+const fail = (httpCode: number): Outcome<string> => ({
+	status: 'failed',
+	failure: failure(httpCode),
 });
-const settings = (overrides: Partial<BulkSettings> = {}): BulkSettings => ({
+const retry = (
+	overrides: {
+		failure?: Failure;
+		rateLimited?: boolean;
+		answerLost?: boolean;
+		retryAfter?: string;
+	} = {},
+): Outcome<string> => ({
+	status: 'failed',
+	failure: overrides.failure ?? failure(503),
+	retry: {
+		why: overrides.rateLimited ? 'rateLimited' : 'fault',
+		answerLost: overrides.answerLost ?? false,
+		retryAfter: overrides.retryAfter,
+	},
+});
+const settings = (overrides: Partial<LoopSettings> = {}): LoopSettings => ({
 	concurrency: 5,
 	maxRetries: 3,
+	maxRateLimitWaitMs: 300_000,
 	stopOnFailure: false,
+	pacer: new Pacer(),
 	backoffBaseMs: 1,
 	backoffCapMs: 5,
 	...overrides,
 });
+/** How the loop words a key left unfinished: here, everything it was told, to compare. */
+const unfinished = (
+	key: string,
+	reason: string,
+	lastTry?: { failure: Failure; answerLost: boolean },
+): Failure => ({ message: key, description: reason, httpCode: null, apiBody: { lastTry } });
+const cutShort = (...args: Parameters<typeof unfinished>) => ({
+	status: 'cutShort',
+	failure: unfinished(...args),
+});
+const run = async (
+	keys: string[],
+	attempt: (key: string, answerLost: boolean) => Promise<Outcome<string>>,
+	loop: LoopSettings,
+) => await settleAll(keys, attempt, loop, unfinished);
 const delay = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('parseRetryAfter', () => {
@@ -56,12 +90,12 @@ describe('retryDelayMs', () => {
 	});
 });
 
-describe('runBulk', () => {
+describe('settleAll', () => {
 	it('keeps input order and never has more than `concurrency` attempts in flight', async () => {
 		let inFlight = 0;
 		let most = 0;
 		const keys = Array.from({ length: 40 }, (_, i) => `doc_${i}`);
-		const results = await runBulk(
+		const results = await run(
 			keys,
 			async (key) => {
 				inFlight++;
@@ -73,7 +107,7 @@ describe('runBulk', () => {
 			settings({ concurrency: 4 }),
 		);
 		expect(most).toBe(4);
-		expect(results.map((result) => result.status === 'done' && result.value)).toEqual(keys);
+		expect(results.map((result) => result.status === 'succeeded' && result.value)).toEqual(keys);
 	});
 
 	it('retries until done, and gives up after maxRetries saying how many attempts were made', async () => {
@@ -83,12 +117,8 @@ describe('runBulk', () => {
 			attempts.set(key, count);
 			return key === 'flaky' && count >= 3 ? done(key) : retry();
 		};
-		const [flaky, broken] = await runBulk(
-			['flaky', 'broken'],
-			attempt,
-			settings({ maxRetries: 2 }),
-		);
-		expect(flaky).toEqual({ status: 'done', value: 'flaky' });
+		const [flaky, broken] = await run(['flaky', 'broken'], attempt, settings({ maxRetries: 2 }));
+		expect(flaky).toEqual({ status: 'succeeded', value: 'flaky' });
 		expect(broken).toMatchObject({ status: 'failed', failure: { httpCode: 503 } });
 		expect(broken.status === 'failed' && broken.failure.description).toBe(
 			'why (3 attempts were made.)',
@@ -98,7 +128,7 @@ describe('runBulk', () => {
 
 	it('never retries a failure', async () => {
 		let sent = 0;
-		const [result] = await runBulk(['doc'], async () => (sent++, fail(400)), settings());
+		const [result] = await run(['doc'], async () => (sent++, fail(400)), settings());
 		expect(sent).toBe(1);
 		expect(result).toEqual({ status: 'failed', failure: failure(400) });
 	});
@@ -108,42 +138,38 @@ describe('runBulk', () => {
 		['a reset', true],
 		['a refused connection', false],
 		['a 502 from a gateway', false],
-	])('tells the next attempt whether an answer was lost after %s', async (_, maybeCarriedOut) => {
+	])('tells the next attempt whether an answer was lost after %s', async (_, lost) => {
 		const seen: boolean[] = [];
-		await runBulk(
+		await run(
 			['doc'],
 			async (_key, answerLost) => (
 				seen.push(answerLost),
-				seen.length === 1 ? retry({ maybeCarriedOut }) : done('doc')
+				seen.length === 1 ? retry({ answerLost: lost }) : done('doc')
 			),
 			settings(),
 		);
-		expect(seen).toEqual([false, maybeCarriedOut]);
+		expect(seen).toEqual([false, lost]);
 	});
 
 	it('gives up a retry wait once another item failed and the run stops: a consequence, not a failure of its own', async () => {
 		// 'slow' waits out a 600 s Retry-After unless the stop reaches its wait: jest's timeout guards.
-		const results = await runBulk(
+		const results = await run(
 			['slow', 'bad'],
 			async (key) =>
 				key === 'slow'
-					? retry({ retryAfter: '600', maybeCarriedOut: true })
+					? retry({ retryAfter: '600', answerLost: true })
 					: (await delay(50), fail(400)),
 			settings({ concurrency: 2, stopOnFailure: true }),
 		);
 		expect(results).toEqual([
-			{
-				status: 'notSent',
-				reason: 'stopped',
-				lastTry: { failure: failure(503), answerLost: true },
-			},
+			cutShort('slow', 'stopped', { failure: failure(503), answerLost: true }),
 			{ status: 'failed', failure: failure(400) },
 		]);
 	});
 
 	it('sends no further attempt once another item failed and the run stops, even after a 429', async () => {
 		const sent: string[] = [];
-		const results = await runBulk(
+		const results = await run(
 			['limited', 'bad'],
 			async (key) => (
 				sent.push(key),
@@ -155,11 +181,7 @@ describe('runBulk', () => {
 		);
 		expect(sent).toEqual(['limited', 'bad']);
 		expect(results).toEqual([
-			{
-				status: 'notSent',
-				reason: 'stopped',
-				lastTry: { failure: failure(429), answerLost: false },
-			},
+			cutShort('limited', 'stopped', { failure: failure(429), answerLost: false }),
 			{ status: 'failed', failure: failure(400) },
 		]);
 	});
@@ -168,7 +190,7 @@ describe('runBulk', () => {
 		const sentAt: Array<{ key: string; at: number }> = [];
 		let limited = false;
 		const start = Date.now();
-		await runBulk(
+		await run(
 			['a', 'b', 'c', 'd'],
 			async (key) => {
 				sentAt.push({ key, at: Date.now() - start });
@@ -189,26 +211,26 @@ describe('runBulk', () => {
 
 	it('stops starting new items after a failure when asked to', async () => {
 		const sent: string[] = [];
-		const results = await runBulk(
+		const results = await run(
 			['a', 'bad', 'c', 'd', 'e'],
 			async (key) => (sent.push(key), key === 'bad' ? fail(400) : done(key)),
 			settings({ concurrency: 1, stopOnFailure: true }),
 		);
 		expect(sent).toEqual(['a', 'bad']);
 		expect(results.map((result) => result.status)).toEqual([
-			'done',
+			'succeeded',
 			'failed',
-			'notSent',
-			'notSent',
-			'notSent',
+			'cutShort',
+			'cutShort',
+			'cutShort',
 		]);
-		expect(results[2]).toEqual({ status: 'notSent', reason: 'stopped' });
+		expect(results[2]).toEqual(cutShort('c', 'stopped'));
 	});
 
 	it('sends nothing more once the execution is cancelled', async () => {
 		const controller = new AbortController();
 		const sent: string[] = [];
-		const results = await runBulk(
+		const results = await run(
 			['a', 'b', 'c', 'd'],
 			async (key) => {
 				sent.push(key);
@@ -218,14 +240,19 @@ describe('runBulk', () => {
 			settings({ concurrency: 1, signal: controller.signal }),
 		);
 		expect(sent).toEqual(['a', 'b']);
-		expect(results.map((result) => result.status)).toEqual(['done', 'done', 'notSent', 'notSent']);
-		expect(results[3]).toEqual({ status: 'notSent', reason: 'cancelled' });
+		expect(results.map((result) => result.status)).toEqual([
+			'succeeded',
+			'succeeded',
+			'cutShort',
+			'cutShort',
+		]);
+		expect(results[3]).toEqual(cutShort('d', 'cancelled'));
 	});
 
 	it('stops waiting for a retry when cancelled', async () => {
 		// Retry-After asks for 600 s, capped at 60 s, past jest's 30 s test timeout: only a prompt stop passes.
 		const controller = new AbortController();
-		const promise = runBulk(
+		const promise = run(
 			['a'],
 			async () => retry({ retryAfter: '600' }),
 			settings({ signal: controller.signal }),
@@ -233,10 +260,8 @@ describe('runBulk', () => {
 		await delay(50);
 		controller.abort();
 		const [result] = await promise;
-		expect(result).toEqual({
-			status: 'notSent',
-			reason: 'cancelled',
-			lastTry: { failure: failure(503), answerLost: false },
-		});
+		expect(result).toEqual(
+			cutShort('a', 'cancelled', { failure: failure(503), answerLost: false }),
+		);
 	});
 });

@@ -1,7 +1,7 @@
-import { readAnswer } from '../../nodes/OneFlow/helpers/answer';
-import { deleteAction } from '../../nodes/OneFlow/texts/actions';
-import { quoteApiText } from '../../nodes/OneFlow/texts/answers';
-import type { Attempt } from '../../nodes/OneFlow/transport';
+import { readAnswer } from '../../nodes/OneFlow/helpers/request';
+import { quoteApiText } from '../../nodes/OneFlow/shared/quote';
+import { DELETE } from '../../nodes/OneFlow/texts/actions';
+import type { Answer } from '../../nodes/OneFlow/transport';
 import { networkFailureOf } from '../../nodes/OneFlow/transport/network';
 
 const context = {
@@ -9,13 +9,13 @@ const context = {
 	secret: 'sup3r-secret',
 	timeoutMs: 1000,
 };
-const read = (attempt: Attempt, docId = 'doc_1') =>
-	readAnswer(attempt, deleteAction(docId), context);
+const read = (answer: Answer, docId = 'doc_1') =>
+	readAnswer(answer, () => DELETE.about(docId), context);
 const response = (
 	status: number,
 	body: unknown,
 	extra: { retryAfter?: string; location?: string } = {},
-): Attempt => ({
+): Answer => ({
 	kind: 'response',
 	status,
 	body,
@@ -25,7 +25,7 @@ const response = (
 describe('readAnswer', () => {
 	it('hands on the body of a confirmed answer', () => {
 		const body = { success: true, message: 'Document deleted successfully', documentId: 'doc_1' };
-		expect(read(response(200, body))).toEqual({ type: 'done', value: body });
+		expect(read(response(200, body))).toEqual({ status: 'succeeded', value: body });
 	});
 
 	it.each([
@@ -35,18 +35,18 @@ describe('readAnswer', () => {
 		['an empty body', ''],
 	])('does not report a delete for a 200 with %s', (_, body) => {
 		const verdict = read(response(200, body));
-		expect(verdict.type).toBe('fail');
+		expect([verdict.status, 'retry' in verdict]).toEqual(['failed', false]);
 	});
 
 	it.each([
-		[400, 'fail', 'rejected document ID "doc_1": Missing or invalid docId'],
-		[401, 'fail', 'rejected the webhook secret'],
-		[403, 'fail', 'refused to delete document "doc_1" (HTTP 403)'],
-		[404, 'fail', 'not found in 1Flow, or the webhook ID is wrong'],
-		[501, 'fail', 'failed with HTTP 501'],
+		[400, 'failed', 'rejected document ID "doc_1": Missing or invalid docId'],
+		[401, 'failed', 'rejected the webhook secret'],
+		[403, 'failed', 'refused to delete document "doc_1" (HTTP 403)'],
+		[404, 'failed', 'not found in 1Flow, or the webhook ID is wrong'],
+		[501, 'failed', 'failed with HTTP 501'],
 	])('maps %i to %s', (status, type, message) => {
 		const verdict = read(response(status, { error: 'Missing or invalid docId in request body' }));
-		expect(verdict.type).toBe(type);
+		expect([verdict.status, 'retry' in verdict]).toEqual([type, false]);
 		expect('failure' in verdict && verdict.failure.message).toContain(message);
 		expect('failure' in verdict && verdict.failure.httpCode).toBe(status);
 	});
@@ -60,13 +60,11 @@ describe('readAnswer', () => {
 		[504, false, false],
 	])(
 		'retries %i (may have been carried out: %s, rate limited: %s)',
-		(status, maybeCarriedOut, rateLimited) => {
+		(status, answerLost, rateLimited) => {
 			const verdict = read(response(status, { error: 'x' }, { retryAfter: '2' }));
 			expect(verdict).toMatchObject({
-				type: 'retry',
-				maybeCarriedOut,
-				rateLimited,
-				retryAfter: '2',
+				status: 'failed',
+				retry: { why: rateLimited ? 'rateLimited' : 'fault', answerLost, retryAfter: '2' },
 			});
 		},
 	);
@@ -76,8 +74,11 @@ describe('readAnswer', () => {
 		['reset', true],
 		['refused', false],
 		['unreachable', false],
-	] as const)('retries a %s (may have been carried out: %s)', (reason, maybeCarriedOut) => {
-		expect(read({ kind: 'network', reason })).toMatchObject({ type: 'retry', maybeCarriedOut });
+	] as const)('retries a %s (may have been carried out: %s)', (reason, answerLost) => {
+		expect(read({ kind: 'network', reason })).toMatchObject({
+			status: 'failed',
+			retry: { why: 'fault', answerLost },
+		});
 	});
 
 	it('quotes a docId short and escaped, whatever it holds', () => {
@@ -89,12 +90,13 @@ describe('readAnswer', () => {
 	});
 
 	it('does not retry a cancelled request', () => {
-		expect(read({ kind: 'network', reason: 'cancelled' }).type).toBe('fail');
+		const verdict = read({ kind: 'network', reason: 'cancelled' });
+		expect([verdict.status, 'retry' in verdict]).toEqual(['failed', false]);
 	});
 
 	it('names only the origin of a redirect target and never follows it', () => {
 		const verdict = read(response(302, '', { location: 'https://evil.example/steal?token=abc' }));
-		expect(verdict.type).toBe('fail');
+		expect([verdict.status, 'retry' in verdict]).toEqual(['failed', false]);
 		const text = JSON.stringify(verdict);
 		expect(text).toContain('https://evil.example');
 		expect(text).not.toContain('token=abc');

@@ -82,6 +82,11 @@ export function normalizeWebhookSecret(raw: unknown): string | Failure {
 	return value;
 }
 
+/** Headers that carry the webhook secret; none when the webhook has no secret configured. */
+export function authorizationHeaders(secret: string): Record<string, string> {
+	return secret === '' ? {} : { Authorization: secret };
+}
+
 export interface OneFlowConnection {
 	/** `{base}/api/webhook/{webhookId}`: every endpoint of the webhook lies below it. */
 	webhookUrl: string;

@@ -2,7 +2,7 @@
  * 1Flow's document as Get returns it and its document.ready callback sends it, shaped into
  * n8n items: as sent, simplified into one flat object, or one item per line item.
  */
-import { deepCopy, type IDataObject } from 'n8n-workflow';
+import { deepCopy, type IDataObject, type INodeProperties } from 'n8n-workflow';
 
 export type OutputMode = 'simplified' | 'raw' | 'lineItems';
 
@@ -16,7 +16,7 @@ function objectOf(value: unknown): IDataObject {
 }
 
 /** The line items of `extraction.tables.items`, each as an object. */
-export function lineItemsOf(answer: IDataObject): IDataObject[] {
+function lineItemsOf(answer: IDataObject): IDataObject[] {
 	const items = objectOf(objectOf(objectOf(answer.extraction).tables)).items;
 	if (!Array.isArray(items)) return [];
 	return items.map((item) =>
@@ -83,3 +83,25 @@ export function shapeDocument(
 	if (mode === 'lineItems') return lineItemRows(answer, documentId);
 	return [simplifyDocument(answer, documentId)];
 }
+
+/** How a document read from 1Flow becomes items . */
+export const outputOption: INodeProperties = {
+	displayName: 'Output',
+	name: 'output',
+	type: 'options',
+	default: 'simplified',
+	options: [
+		{
+			name: 'Simplified',
+			value: 'simplified',
+			description:
+				'One item: document ID, status, type, summary and extracted fields side by side, line items as a list',
+		},
+		{ name: 'Raw', value: 'raw', description: "One item: 1Flow's answer as it is" },
+		{
+			name: 'One Item per Line Item',
+			value: 'lineItems',
+			description: "One item per line item, each with the document's ID and header fields",
+		},
+	],
+};
