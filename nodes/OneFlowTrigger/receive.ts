@@ -10,7 +10,7 @@ import { acceptOnce, callbackDigest } from './repeats';
 import { checkHeaders, signatureMatches, type Refusal } from './signature';
 
 const CREDENTIAL_TYPE = 'oneFlowCallbackApi';
-export const TOLERANCE_SECONDS = { min: 30, max: 3600, default: 300 };
+const TOLERANCE_SECONDS = { min: 30, max: 3600, default: 300 };
 export const TOLERANCE_MESSAGE = `Timestamp Tolerance must be a number of seconds from ${TOLERANCE_SECONDS.min} to ${TOLERANCE_SECONDS.max}`;
 
 /** The window in milliseconds; undefined when the option is not a finite number in range. */

@@ -15,8 +15,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { IDataObject } from 'n8n-workflow';
 
 /** How long a callback is remembered, and how many at most per trigger (the oldest go first). */
-export const REMEMBER_MS = 48 * 60 * 60 * 1000;
-export const MAX_REMEMBERED = 10_000;
+const REMEMBER_MS = 48 * 60 * 60 * 1000;
+const MAX_REMEMBERED = 10_000;
 
 /** One entry: 22 characters of digest (base64url of 16 bytes), 7 of acceptance time (base36 s). */
 const DIGEST_CHARS = 22;

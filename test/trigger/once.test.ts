@@ -5,7 +5,8 @@
  * holds across a restart (a new process: a trigger opened again on the same stored data), across
  * a burst of concurrent requests, and one trigger's flood does not push out another's entries.
  */
-import { MAX_REMEMBERED } from '../../nodes/OneFlowTrigger/repeats';
+/** The cap docs/trigger-security.md states. */
+const MAX_REMEMBERED = 10_000;
 import { newStaticDataStore, type StaticDataStore } from '../../testkit/engine';
 import { SIGNATURE_FORMS, formName, type SentCallback } from '../../testkit/emulator';
 import {

@@ -1,11 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import {
-	MAX_REMEMBERED,
-	REMEMBER_MS,
-	acceptOnce,
-	callbackDigest,
-} from '../../nodes/OneFlowTrigger/repeats';
+import { acceptOnce, callbackDigest } from '../../nodes/OneFlowTrigger/repeats';
+
+/** The figures docs/trigger-security.md states. */
+const REMEMBER_MS = 48 * 60 * 60 * 1000;
+const MAX_REMEMBERED = 10_000;
 
 const NOW = Date.parse('2026-11-30T12:00:00Z');
 let keys = 0;
