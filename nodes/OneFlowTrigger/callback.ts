@@ -5,10 +5,11 @@ import { lineItemRows, simplifyDocument } from '../OneFlow/shared/document';
 
 export type CallbackOutput = 'callback' | 'simplified' | 'lineItems';
 
-/** The body as a JSON object, or undefined when it is not one. */
+/** The body as a JSON object, or undefined when it is not one. A UTF-8 BOM is skipped, as n8n does. */
 export function parseCallback(rawBody: Buffer): IDataObject | undefined {
 	try {
-		const body: unknown = JSON.parse(rawBody.toString('utf8'));
+		const text = rawBody.toString('utf8');
+		const body: unknown = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
 		return typeof body === 'object' && body !== null && !Array.isArray(body)
 			? (body as IDataObject)
 			: undefined;

@@ -5,17 +5,10 @@
  * 1Flow does not document which string it signs nor how it encodes the digest, so every
  * plausible form is accepted: the raw body, or "<timestamp>.<raw body>"; hex (with or without
  * a "sha256=" prefix) or base64. Each needs the secret, so accepting all of them is as safe as
- * accepting one. When 1Flow's form turns out to be another, SIGNED_STRINGS is the one place
+ * accepting one. When 1Flow's form turns out to be another, SIGNED_PREFIXES is the one place
  * to change.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-
-export interface SignedRequest {
-	/** The request body exactly as received: never JSON parsed and serialised again. */
-	rawBody: Buffer;
-	signature?: string;
-	timestamp?: string;
-}
 
 /** Why a callback was refused; said in n8n's log only, never to the caller. */
 export type Refusal =
@@ -25,23 +18,14 @@ export type Refusal =
 	| 'timestamp outside the window'
 	| 'signature mismatch';
 
-export type Verification =
-	/** `timestampSigned`: the signature covers the timestamp, so a replay cannot bring a fresh one. */
-	| { verified: true; timestampMs: number; fingerprint: string; timestampSigned: boolean }
-	| { verified: false; refusal: Refusal };
-
-interface SignedString {
-	coversTimestamp: boolean;
-	of(rawBody: Buffer, timestamp: string): Buffer;
+/** The two headers, read and checked before anything costly (no secret, no body yet). */
+export interface SignedHeaders {
+	digest: Buffer;
+	timestamp: string;
 }
 
-const SIGNED_STRINGS: SignedString[] = [
-	{ coversTimestamp: false, of: (rawBody) => rawBody },
-	{
-		coversTimestamp: true,
-		of: (rawBody, timestamp) => Buffer.concat([Buffer.from(`${timestamp}.`), rawBody]),
-	},
-];
+/** What comes before the raw body in each signed string the trigger accepts. */
+const SIGNED_PREFIXES: Array<(timestamp: string) => string> = [() => '', (ts) => `${ts}.`];
 
 const DIGEST_BYTES = 32;
 
@@ -58,40 +42,41 @@ function digestOf(signature: string): Buffer | undefined {
 
 /** Milliseconds since the epoch; a value in seconds is read as seconds. */
 function timestampMsOf(timestamp: string): number | undefined {
-	const value = timestamp.trim();
-	if (!/^\d{1,16}$/.test(value)) return undefined;
-	const number = Number(value);
+	if (!/^\d{1,16}$/.test(timestamp)) return undefined;
+	const number = Number(timestamp);
 	return number < 1e11 ? number * 1000 : number;
 }
 
-export function verifySignature(
-	request: SignedRequest,
-	secret: string,
+/** The headers when both are there, readable and the timestamp within the window; else why not. */
+export function checkHeaders(
+	signature: string | undefined,
+	timestamp: string | undefined,
 	nowMs: number,
 	toleranceMs: number,
-): Verification {
-	if (!request.signature) return { verified: false, refusal: 'no signature' };
-	if (!request.timestamp) return { verified: false, refusal: 'no timestamp' };
-	const timestampMs = timestampMsOf(request.timestamp);
-	if (timestampMs === undefined) return { verified: false, refusal: 'unreadable timestamp' };
-	if (Math.abs(nowMs - timestampMs) > toleranceMs)
-		return { verified: false, refusal: 'timestamp outside the window' };
+): SignedHeaders | Refusal {
+	if (!signature) return 'no signature';
+	if (!timestamp) return 'no timestamp';
+	const trimmed = timestamp.trim();
+	const timestampMs = timestampMsOf(trimmed);
+	if (timestampMs === undefined) return 'unreadable timestamp';
+	// Written so that a window of NaN or Infinity lets nothing through.
+	if (!Number.isFinite(toleranceMs) || !(Math.abs(nowMs - timestampMs) <= toleranceMs))
+		return 'timestamp outside the window';
+	const digest = digestOf(signature);
+	if (!digest) return 'signature mismatch';
+	return { digest, timestamp: trimmed };
+}
 
-	const given = digestOf(request.signature);
-	if (!given) return { verified: false, refusal: 'signature mismatch' };
-	let matched: SignedString | undefined;
-	for (const signedString of SIGNED_STRINGS) {
+/** Whether the digest is an HMAC of the raw body in one of the accepted forms. */
+export function signatureMatches(headers: SignedHeaders, rawBody: Buffer, secret: string): boolean {
+	let matched = false;
+	for (const prefix of SIGNED_PREFIXES) {
 		const expected = createHmac('sha256', secret)
-			.update(signedString.of(request.rawBody, request.timestamp.trim()))
+			.update(prefix(headers.timestamp))
+			.update(rawBody)
 			.digest();
 		// Every form is computed and compared, so the time taken does not tell which one matched.
-		if (timingSafeEqual(expected, given)) matched ??= signedString;
+		if (timingSafeEqual(expected, headers.digest)) matched = true;
 	}
-	if (!matched) return { verified: false, refusal: 'signature mismatch' };
-	return {
-		verified: true,
-		timestampMs,
-		fingerprint: given.toString('hex'),
-		timestampSigned: matched.coversTimestamp,
-	};
+	return matched;
 }

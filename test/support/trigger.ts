@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 
 import { CallbackSender, type CallbackConfig } from '../../testkit/emulator';
-import { openWebhook, type WebhookEndpoint } from '../../testkit/engine';
+import { openWebhook, type StaticDataStore, type WebhookEndpoint } from '../../testkit/engine';
 
 /**
  * What n8n answers a callback that started a run: a trigger's webhook without `responseData`
@@ -35,6 +35,10 @@ export interface TriggerSettings {
 	credentialSecret?: string | null;
 	/** How the sender signs (default: SIGNING_SECRET, hex of timestamp.body). */
 	sender?: CallbackConfig;
+	/** The trigger's name in the workflow (its static data is kept under it). */
+	name?: string;
+	/** The workflow's static data, shared with other triggers opened on it (default: its own). */
+	staticData?: StaticDataStore;
 }
 
 export interface OpenTrigger {
@@ -56,6 +60,8 @@ export function triggersPerTest(): (settings?: TriggerSettings) => Promise<OpenT
 			settings.credentialSecret === undefined ? SIGNING_SECRET : settings.credentialSecret;
 		const endpoint = await openWebhook({
 			node: 'oneFlowTrigger',
+			name: settings.name,
+			staticData: settings.staticData,
 			parameters: {
 				events: settings.events ?? ['document.ready'],
 				options: settings.options ?? {},

@@ -34,6 +34,7 @@ export const formName = (form: SignatureForm): string => `${form.encoding} of ${
  * - tampered: a correct signature of another body (the document ID changed after signing).
  * - stale / future: correctly signed, the timestamp `ageMs` (default 10 minutes) in the past / future.
  * - replayed: the last callback sent, same bytes and headers, again.
+ * - resent: the last callback's body signed anew with a fresh timestamp (a sender retrying).
  * - unsigned: neither header (what 1Flow sends without a signing secret).
  * - no-signature / no-timestamp: one of the two headers left out.
  * - malformed: correctly signed, the body not JSON.
@@ -45,6 +46,7 @@ const CALLBACK_KINDS = [
 	'stale',
 	'future',
 	'replayed',
+	'resent',
 	'unsigned',
 	'no-signature',
 	'no-timestamp',
@@ -74,6 +76,8 @@ export interface CallbackRequest {
 	contentType?: string;
 	/** How far off the timestamp of a stale or future callback is (default 10 minutes). */
 	ageMs?: number;
+	/** Start the body with a UTF-8 byte-order mark (signed as sent, mark included). */
+	bom?: boolean;
 }
 
 export interface SentCallback {
@@ -167,10 +171,15 @@ export class CallbackSender {
 			if (!last) throw new Error('Nothing was sent yet, so nothing can be replayed');
 			return await this.post({ ...last, kind, url });
 		}
+		const last = this.sent[this.sent.length - 1];
+		if (kind === 'resent' && !last)
+			throw new Error('Nothing was sent yet, so nothing can be resent');
 		const body =
-			kind === 'malformed'
-				? Buffer.from(`{"event":"document.ready","documentId":"${request.docId}",`)
-				: this.body(request);
+			kind === 'resent'
+				? last.body
+				: kind === 'malformed'
+					? Buffer.from(`{"event":"document.ready","documentId":"${request.docId}",`)
+					: this.body(request);
 		const age = request.ageMs ?? DEFAULT_AGE_MS;
 		const timestamp = String(Date.now() + (kind === 'stale' ? -age : kind === 'future' ? age : 0));
 		const headers: Record<string, string> = {
@@ -186,19 +195,25 @@ export class CallbackSender {
 				headers['x-webhook-signature'] = signatureOf(signedBody, timestamp, secret, this.form);
 			if (kind !== 'no-timestamp') headers['x-webhook-timestamp'] = timestamp;
 		}
-		return await this.post({ kind, url, documentId: request.docId, headers, body });
+		if (kind === 'resent') headers['content-type'] = last.headers['content-type'];
+		const documentId = kind === 'resent' ? last.documentId : request.docId;
+		return await this.post({ kind, url, documentId, headers, body });
 	}
 
 	private body(request: CallbackRequest): Buffer {
-		return Buffer.from(
-			JSON.stringify(
-				documentReadyBody(request.docId, {
-					event: request.event,
-					lineItems: request.lineItems,
-					document: request.document,
-				}),
+		const bom = Buffer.from(request.bom ? [0xef, 0xbb, 0xbf] : []);
+		return Buffer.concat([
+			bom,
+			Buffer.from(
+				JSON.stringify(
+					documentReadyBody(request.docId, {
+						event: request.event,
+						lineItems: request.lineItems,
+						document: request.document,
+					}),
+				),
 			),
-		);
+		]);
 	}
 
 	private async post(

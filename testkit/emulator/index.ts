@@ -14,6 +14,7 @@ export {
 	type CallbackConfig,
 	type CallbackKind,
 	type CallbackRequest,
+	type SentCallback,
 	type SignatureForm,
 } from './callbacks';
 export { documentReadyBody } from './callback-body';

@@ -41,6 +41,7 @@ interface StoredCredential {
 	name: string;
 	type: string;
 	data: ICredentialDataDecryptedObject;
+	corrupt?: boolean;
 }
 
 function unsupported(what: string): never {
@@ -61,6 +62,17 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 			data: { ...credential.data },
 		});
 		return { id: credential.id, name: credential.name };
+	}
+
+	/** Deletes a stored credential, as a user does in n8n while a workflow still names it. */
+	removeCredential(type: string, id: string): void {
+		this.store.delete(`${type}\u0000${id}`);
+	}
+
+	/** Makes a stored credential unreadable, as n8n finds it under another encryption key. */
+	corruptCredential(type: string, id: string): void {
+		const stored = this.store.get(`${type}\u0000${id}`);
+		if (stored) stored.corrupt = true;
 	}
 
 	/** The credential type, refused when it needs what this helper does not do. */
@@ -99,6 +111,10 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 				`Credential with ID "${nodeCredentials.id}" does not exist for type "${type}".`,
 			);
 		}
+		if (stored.corrupt === true)
+			throw new UnexpectedError(
+				'Credentials could not be decrypted. The likely reason is that a different "encryptionKey" was used to encrypt the data.',
+			);
 		return this.withDefaults(stored.data, type);
 	}
 

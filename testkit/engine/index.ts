@@ -5,5 +5,11 @@ export { storeBinaries, useBinaryDataMode } from './binary-data';
 export type { CredentialData } from './credentials-helper';
 export type { RunNodeResult } from './run-result';
 export { testCredential } from './test-credential';
-export { openWebhook, runWebhook, type WebhookEndpoint } from './run-webhook';
+export {
+	newStaticDataStore,
+	openWebhook,
+	runWebhook,
+	type StaticDataStore,
+	type WebhookEndpoint,
+} from './run-webhook';
 export { HarnessCredentialsHelper } from './credentials-helper';

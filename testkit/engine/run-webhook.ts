@@ -14,16 +14,24 @@
  *   `webhookResponse` or `{"message":"Workflow was started"}` only when `responseData` is empty.
  * The response object the node gets is Node's ServerResponse (n8n's is Express's Response,
  * which extends it): statusCode, setHeader, writeHead and end behave the same in both.
+ *
+ * Static data as n8n 1.x keeps it for production webhooks: every request loads the workflow's
+ * static data from the "database" (`StaticDataStore`, JSON text) and, when the node changed it,
+ * saves it whole after `webhook()` returned; the last save wins. (n8n 2.41.1 skips that save
+ * when the request starts an execution: see docs/trigger-security.md.) A multipart body is consumed
+ * by n8n's form parser before the node runs: no `rawBody`, and `readRawBody()` throws.
  */
 import './env';
 import { logMark, logTextSince } from './logging';
 
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parse as parseQuery } from 'node:querystring';
 
 import { WebhookContext } from 'n8n-core';
 import { Workflow } from 'n8n-workflow';
 import type {
+	IDataObject,
 	IHttpRequestMethods,
 	INodeExecutionData,
 	IWebhookData,
@@ -33,7 +41,24 @@ import type {
 
 import { httpRequest, type HttpReply } from '../http';
 import { WORKFLOW_ID, additionalData } from './additional-data';
+import type { HarnessCredentialsHelper } from './credentials-helper';
 import { nodeUnderTest, type NodeSetup } from './node-under-test';
+
+/** A workflow's static data as n8n's database holds it (JSON text), shareable by several endpoints. */
+export interface StaticDataStore {
+	json: string;
+	/** How many times a request saved it. */
+	saves: number;
+}
+
+export const newStaticDataStore = (): StaticDataStore => ({ json: '{}', saves: 0 });
+
+export interface OpenWebhookOptions extends NodeSetup {
+	/** The node's name in the workflow (its static data is kept under it). */
+	name?: string;
+	/** Shared with other endpoints as one workflow's row; default: one of its own. */
+	staticData?: StaticDataStore;
+}
 
 export interface RunWebhookOptions extends NodeSetup {
 	/** The call the node's webhook receives; the body is sent as it is (an object as JSON). */
@@ -64,6 +89,9 @@ export interface WebhookEndpoint {
 	calls: WebhookCall[];
 	/** Everything n8n-core and the node logged since the endpoint opened. */
 	logs(): string[];
+	staticData: StaticDataStore;
+	/** Where the node's credentials are stored (to delete one while the webhook listens). */
+	credentials: HarnessCredentialsHelper;
 	close(): Promise<void>;
 }
 
@@ -78,20 +106,32 @@ function readRaw(req: IncomingMessage): Promise<Buffer> {
 
 /** The request as n8n's server hands it to a webhook (raw bytes, parsed body, query); undefined when n8n answers 422. */
 async function asN8nRequest(req: IncomingMessage): Promise<IncomingMessage | undefined> {
-	const rawBody = await readRaw(req);
+	const bytes = await readRaw(req);
 	const contentType = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+	const text = () => {
+		const decoded = bytes.toString('utf8');
+		return decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded;
+	};
 	let body: unknown = {};
-	if (rawBody.length > 0 && contentType === 'application/json') {
+	let rawBody: Buffer | undefined = bytes;
+	if (contentType === 'multipart/form-data') rawBody = undefined;
+	else if (bytes.length > 0 && contentType === 'application/json') {
 		try {
-			body = JSON.parse(rawBody.toString('utf8'));
+			body = JSON.parse(text());
 		} catch {
 			return undefined;
 		}
-	} else if (rawBody.length > 0 && contentType === 'text/plain') {
-		body = rawBody.toString('utf8');
+	} else if (bytes.length > 0 && contentType === 'application/x-www-form-urlencoded') {
+		body = { ...parseQuery(text()) };
+	} else if (bytes.length > 0 && contentType === 'text/plain') {
+		body = bytes.toString('utf8');
 	}
+	const readRawBody = async () => {
+		if (rawBody === undefined)
+			throw new Error('Request body stream was aborted or is not readable');
+	};
 	const query = Object.fromEntries(new URL(req.url ?? '/', 'http://127.0.0.1').searchParams);
-	return Object.assign(req, { rawBody, body, query, params: {}, contentType });
+	return Object.assign(req, { rawBody, readRawBody, body, query, params: {}, contentType });
 }
 
 function answerJson(res: ServerResponse, status: number, value: unknown): void {
@@ -101,22 +141,25 @@ function answerJson(res: ServerResponse, status: number, value: unknown): void {
 }
 
 /** Starts the webhook of a node of the package; close() it after use. */
-export async function openWebhook(setup: NodeSetup): Promise<WebhookEndpoint> {
+export async function openWebhook(setup: OpenWebhookOptions): Promise<WebhookEndpoint> {
 	const mark = logMark();
 	const { node, description, nodeTypes, credentialsHelper } = await nodeUnderTest(setup);
+	if (setup.name !== undefined) node.name = setup.name;
+	const staticData = setup.staticData ?? newStaticDataStore();
 	const webhook = description.webhooks?.[0];
 	const type = nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
 	if (webhook === undefined || typeof type.webhook !== 'function')
 		throw new Error(`${node.type} is not a webhook node`);
-	const workflow = new Workflow({
-		id: WORKFLOW_ID,
-		name: 'Webhook harness',
-		nodes: [node],
-		connections: {},
-		active: true,
-		nodeTypes,
-		staticData: {},
-	});
+	const loadWorkflow = () =>
+		new Workflow({
+			id: WORKFLOW_ID,
+			name: 'Webhook harness',
+			nodes: [node],
+			connections: {},
+			active: true,
+			nodeTypes,
+			staticData: JSON.parse(staticData.json) as IDataObject,
+		});
 	const method = String(webhook.httpMethod) as IHttpRequestMethods;
 	const calls: WebhookCall[] = [];
 
@@ -140,11 +183,18 @@ export async function openWebhook(setup: NodeSetup): Promise<WebhookEndpoint> {
 			workflowId: WORKFLOW_ID,
 			workflowExecuteAdditionalData: data,
 		};
+		const workflow = loadWorkflow();
 		const context = new WebhookContext(workflow, node, data, 'webhook', webhookData, [], null);
 		try {
 			call.nodeRan = true;
 			const response = await type.webhook!.call(context as IWebhookFunctions);
 			call.workflowData = response.workflowData;
+			// n8n saves once the run was handed on: other requests may load and save in between.
+			await new Promise((resolve) => setImmediate(resolve));
+			if (workflow.staticData.__dataChanged === true) {
+				staticData.json = JSON.stringify(workflow.staticData);
+				staticData.saves++;
+			}
 			if (response.noWebhookResponse === true) return;
 			if (response.workflowData === undefined)
 				return answerJson(
@@ -169,6 +219,8 @@ export async function openWebhook(setup: NodeSetup): Promise<WebhookEndpoint> {
 		url: `http://127.0.0.1:${port}/webhook/${String(webhook.path)}`,
 		calls,
 		logs: () => logTextSince(mark),
+		staticData,
+		credentials: credentialsHelper,
 		async close() {
 			server.closeAllConnections();
 			await new Promise<void>((resolve) => server.close(() => resolve()));

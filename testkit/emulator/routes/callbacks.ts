@@ -4,7 +4,7 @@
  *
  *   GET  /_emulator/callbacks        the settings, without the secret
  *   PUT  /_emulator/callbacks        {"url"?, "secret"?, "form"?: {"signs", "encoding"}}
- *   POST /_emulator/callbacks/send   {"docId", "kind"?, "event"?, "lineItems"?, "contentType"?, "ageMs"?}
+ *   POST /_emulator/callbacks/send   {"docId", "kind"?, "event"?, "lineItems"?, "contentType"?, "ageMs"?, "bom"?}
  *
  * `send` answers once the receiver has answered: its status and text, and what was sent.
  */
