@@ -18,14 +18,8 @@ import { tail } from './support/instance';
 import { expectNoSecretStored } from './support/secrets';
 import { suiteEnvironment } from './support/suite';
 import { topicOfThisFile } from './support/topic';
+import { until, type ExecutionSummary } from './support/trigger-server';
 import { IDS, webhookPathOf } from './support/workflows';
-
-interface ExecutionSummary {
-	id: string;
-	mode: string;
-	status: string;
-	startedAt: string | null;
-}
 
 interface SentSummary {
 	status: number;
@@ -61,20 +55,6 @@ async function executions(workflowId: string = IDS.webhook): Promise<ExecutionSu
 	if (reply.status !== 200)
 		throw new Error(`GET /rest/executions answered ${reply.status}: ${reply.text.slice(0, 300)}`);
 	return (reply.json as { data: { results: ExecutionSummary[] } }).data.results;
-}
-
-async function until<T>(
-	what: string,
-	probe: () => Promise<T | undefined>,
-	timeoutMs = 30_000,
-): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await probe();
-		if (value !== undefined) return value;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 100));
-	}
 }
 
 /** Waits until a workflow has `count` finished executions; returns them, newest first. */
