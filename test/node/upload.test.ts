@@ -17,7 +17,7 @@ import {
 	runOneFlow,
 	type RunSettings,
 } from '../support/one-flow-node';
-import { PDF, PNG, pdf, sha256 } from '../support/upload-files';
+import { PDF, PNG, byFileName, pdf, sha256 } from '../support/upload-files';
 
 const startEmulator = emulatorsPerTest();
 let emulator: OneFlowEmulator;
@@ -44,8 +44,10 @@ describeEachTransport('Upload from binary data', () => {
 			];
 			const result = await upload([{ row: 1 }, { row: 2 }], { files, binaryDataMode });
 			expect(result.error).toBeUndefined();
+			// Both files are sent at once: they reach the emulator in either order.
+			const uploads = byFileName(emulator.uploads);
 			expect(
-				emulator.uploads.map(({ file }) => [
+				uploads.map(({ file }) => [
 					file.form,
 					file.fileName,
 					file.contentType,
@@ -57,7 +59,7 @@ describeEachTransport('Upload from binary data', () => {
 				['multipart', 'receipt.png', 'image/png', PNG.length, sha256(PNG)],
 			]);
 			expect(result.main.map((item) => item.json)).toEqual(
-				emulator.uploads.map(({ documentId, file }) => ({
+				uploads.map(({ documentId, file }) => ({
 					success: true,
 					documentId,
 					message: 'Document uploaded successfully',
@@ -138,22 +140,21 @@ describeEachTransport('Upload from a URL', () => {
 			},
 		);
 		expect(result.error).toBeUndefined();
-		expect(
-			emulator.uploads.map(({ file }) => [file.form, file.fileName, file.sha256, file.url]),
-		).toEqual([
+		const uploads = byFileName(emulator.uploads);
+		expect(uploads.map(({ file }) => [file.form, file.fileName, file.sha256, file.url])).toEqual([
 			['url', 'bill.pdf', sha256(PDF), fileUrl('/bill.pdf')],
 			['url', 'renamed.pdf', sha256(PDF), fileUrl('/bill.pdf')],
 		]);
 		expect(result.main.map((item) => item.json)).toEqual([
 			{
 				success: true,
-				documentId: emulator.uploads[0].documentId,
+				documentId: uploads[0].documentId,
 				message: 'Document uploaded successfully',
 				url: fileUrl('/bill.pdf'),
 			},
 			{
 				success: true,
-				documentId: emulator.uploads[1].documentId,
+				documentId: uploads[1].documentId,
 				message: 'Document uploaded successfully',
 				url: fileUrl('/bill.pdf'),
 				fileName: 'renamed.pdf',

@@ -8,3 +8,6 @@ export const PNG = Buffer.from('\u0089PNG\r\n\u001a\n a scanned receipt', 'latin
 export const pdf = (fileName = 'invoice.pdf') => ({
 	data: { data: PDF, mimeType: 'application/pdf', fileName },
 });
+/** The emulator's uploads sorted by file name: concurrent uploads reach it in any order. */
+export const byFileName = <T extends { file: { fileName?: string } }>(uploads: readonly T[]) =>
+	[...uploads].sort((a, b) => (a.file.fileName ?? '').localeCompare(b.file.fileName ?? ''));
