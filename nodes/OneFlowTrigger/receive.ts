@@ -30,18 +30,27 @@ type Reason =
 	| typeof TOLERANCE_MESSAGE
 	| 'its options could not be read';
 
+/**
+ * Every answer is the node's own. n8n saves the static data (the repeat memory) when the node
+ * answered before the run starts; n8n 2.x answers for it only after building the run, which
+ * clears the data's change flag, and the memory would not be saved.
+ */
+function answer(context: IWebhookFunctions, status: number, body: IDataObject) {
+	// Node's own response API: n8n hands an Express Response, which extends it.
+	const response = context.getResponseObject();
+	response.statusCode = status;
+	response.setHeader('Content-Type', 'application/json; charset=utf-8');
+	response.end(JSON.stringify(body));
+	return { noWebhookResponse: true };
+}
+
 function refuse(context: IWebhookFunctions, status: 400 | 401, reason: Reason) {
 	// Who is refused learns nothing; why is said to the admin only.
 	context.logger.warn(`1Flow Trigger refused a callback: ${reason}`, {
 		node: context.getNode().name,
 		workflowId: context.getWorkflow().id,
 	});
-	// Node's own response API: n8n hands an Express Response, which extends it.
-	const response = context.getResponseObject();
-	response.statusCode = status;
-	response.setHeader('Content-Type', 'application/json; charset=utf-8');
-	response.end(JSON.stringify({ error: status === 401 ? 'Unauthorized' : 'Bad Request' }));
-	return { noWebhookResponse: true };
+	return answer(context, status, { error: status === 401 ? 'Unauthorized' : 'Bad Request' });
 }
 
 async function secretOf(context: IWebhookFunctions): Promise<string | undefined> {
@@ -114,13 +123,13 @@ export async function receiveCallback(this: IWebhookFunctions): Promise<IWebhook
 
 	const body = parseCallback(rawBody);
 	if (!body) return refuse(this, 400, 'body is not JSON');
-	const acknowledged = { webhookResponse: { received: true, started: false } };
-	if (!isWanted(body, events)) return acknowledged;
+	if (!isWanted(body, events)) return answer(this, 200, { received: true, started: false });
 	const processKey = `${this.getWorkflow().id ?? ''}:${this.getNode().id}`;
 	const staticData = this.getWorkflowStaticData('node');
-	if (!acceptOnce(staticData, processKey, callbackDigest(rawBody), now)) return acknowledged;
+	if (!acceptOnce(staticData, processKey, callbackDigest(rawBody), now))
+		return answer(this, 200, { received: true, started: false });
 
 	const output = (options.output ?? 'callback') as CallbackOutput;
-	const items = callbackItems(body, output, verified);
-	return { workflowData: [this.helpers.returnJsonArray(items)] };
+	const workflowData = [this.helpers.returnJsonArray(callbackItems(body, output, verified))];
+	return { ...answer(this, 200, { received: true, started: true }), workflowData };
 }

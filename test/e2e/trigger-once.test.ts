@@ -5,6 +5,7 @@
  * number. Executions are counted through n8n's REST API.
  */
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 
 import {
 	CallbackSender,
@@ -32,8 +33,16 @@ const DELETED = {
 	cred: 'e2eOneFlowCbDel1',
 };
 const BAD_WINDOW = { id: 'e2eTriggerBadTol', path: `${randomUUID()}/callback` };
-const STARTED = 'firstEntryJson';
+const STARTED = { received: true, started: true };
 const ACKNOWLEDGED = { received: true, started: false };
+/** The Trigger's answer, parsed (n8n's own answers, e.g. a 422, may not be JSON). */
+const replyOf = (sent: SentCallback): unknown => {
+	try {
+		return JSON.parse(sent.reply);
+	} catch {
+		return sent.reply;
+	}
+};
 const n8n = new TriggerServer(topic, [ONCE.path, DELETED.path]);
 
 /** The delete-after-processing example, as its own workflow on its own path. */
@@ -51,8 +60,12 @@ function triggerWorkflow(id: string, path: string, signingId: string, options = 
 	return workflow;
 }
 
-function sender(path: string, form = SIGNATURE_FORMS[4]): CallbackSender {
-	return new CallbackSender({ url: n8n.url(path), secret: topic().setup.signingSecret, form });
+/** The burst checks exactly once, not speed: n8n on a busy 2-core machine took 23 s to answer. */
+const BURST_TIMEOUT_MS = 120_000;
+
+function sender(path: string, form = SIGNATURE_FORMS[4], timeoutMs?: number): CallbackSender {
+	const secret = topic().setup.signingSecret;
+	return new CallbackSender({ url: n8n.url(path), secret, form, timeoutMs });
 }
 
 /** `callback`'s body signed anew with a fresh timestamp (the sender resends its last one). */
@@ -158,14 +171,14 @@ test('each signature form: the same body re-signed with a fresh timestamp is ans
 		const before = await count();
 		const by = sender(ONCE.path, form);
 		const first = await by.send({ docId: FORM_DOCS[index] });
-		expect({ form: formName(form), reply: first.reply }).toEqual({
+		expect({ form: formName(form), reply: replyOf(first) }).toEqual({
 			form: formName(form),
 			reply: STARTED,
 		});
 		await n8n.finished(ONCE.id, before + 1);
 		await new Promise((resolve) => setTimeout(resolve, 20));
 		const again = await resend(by, first);
-		expect({ form: formName(form), status: again.status, reply: JSON.parse(again.reply) }).toEqual({
+		expect({ form: formName(form), status: again.status, reply: replyOf(again) }).toEqual({
 			form: formName(form),
 			status: 200,
 			reply: ACKNOWLEDGED,
@@ -183,49 +196,48 @@ test('each signature form: the same body re-signed with a fresh timestamp is ans
 	}
 });
 
-/**
- * n8n 1.x saves the static data a trigger changed in every production request. n8n 2.41.1 saves
- * it only for a request that starts no execution: preparing the execution resets n8n's "changed"
- * mark first. There the memory reaches the database with the next such request (a repeat, an
- * unwanted event), which carries all the process remembers.
- */
-const SAVED_BY_A_STARTING_REQUEST = major === 1;
-
-test(`re-sent after n8n restarted: ${SAVED_BY_A_STARTING_REQUEST ? 'still one execution' : 'n8n 2.41.1 did not save the memory of a request that started an execution: a second one'}`, async () => {
+test('re-sent after n8n restarted: still one execution', async () => {
 	const before = await count();
 	const by = sender(ONCE.path, SIGNATURE_FORMS[0]);
 	const first = await by.send({ docId: 'doc_restart' });
-	expect(first.reply).toBe(STARTED);
+	expect(replyOf(first)).toEqual(STARTED);
 	await n8n.finished(ONCE.id, before + 1);
 	await n8n.restart();
 	const again = await resend(by, first);
-	const runs = SAVED_BY_A_STARTING_REQUEST ? 1 : 2;
-	expect([again.status, again.reply === STARTED]).toEqual([200, runs === 2]);
+	expect([again.status, replyOf(again)]).toEqual([200, ACKNOWLEDGED]);
 	await settle();
-	expect([await count(), topic().emulator.deleteCount('doc_restart')]).toEqual([before + runs, 1]);
+	expect([await count(), topic().emulator.deleteCount('doc_restart')]).toEqual([before + 1, 1]);
 });
 
 test(`${BURST} distinct callbacks at once: ${BURST} executions; re-sent after a restart: none`, async () => {
 	const before = await count();
-	const by = sender(ONCE.path);
+	const by = sender(ONCE.path, SIGNATURE_FORMS[4], BURST_TIMEOUT_MS);
 	const requests: CallbackRequest[] = BURST_DOCS.map((docId) => ({ docId }));
 	const sent = await Promise.all(requests.map((request) => by.send(request)));
-	expect(sent.filter((one) => one.reply !== STARTED)).toEqual([]);
+	const ms = sent.map((one) => one.ms).sort((a, b) => a - b);
+	console.log(
+		`n8n ${major}.x, ${BURST} callbacks at once: answered in median ${ms[BURST / 2]} ms, max ${ms[BURST - 1]} ms`,
+	);
+	expect(sent.filter((one) => !isDeepStrictEqual(replyOf(one), STARTED))).toEqual([]);
 	await n8n.finished(ONCE.id, before + BURST, 300_000);
-	// One repeat, which starts nothing, saves all the process remembers: n8n 2.41.1 saves nothing
-	// for the burst itself, and on 1.123 a save made earlier can land after a later one.
-	const repeat = await resend(sender(ONCE.path), sent[0]);
-	expect([repeat.status, repeat.reply === STARTED]).toEqual([200, false]);
 	await n8n.restart();
 	const again: SentCallback[] = [];
 	// Ten at a time: a hundred at once right after the start overran a busy 2-core machine's 30 s.
 	for (let start = 0; start < BURST; start += 10)
 		again.push(
 			...(await Promise.all(
-				sent.slice(start, start + 10).map((one) => resend(sender(ONCE.path), one)),
+				sent
+					.slice(start, start + 10)
+					.map((one) => resend(sender(ONCE.path, SIGNATURE_FORMS[4], BURST_TIMEOUT_MS), one)),
 			)),
 		);
-	expect(again.filter((one) => one.status !== 200 || one.reply === STARTED)).toEqual([]);
+	expect(
+		again.flatMap((one, index) =>
+			one.status === 200 && isDeepStrictEqual(replyOf(one), ACKNOWLEDGED)
+				? []
+				: [[BURST_DOCS[index], one.status, replyOf(one)]],
+		),
+	).toEqual([]);
 	await settle();
 	expect(await count()).toBe(before + BURST);
 	expect(BURST_DOCS.filter((docId) => topic().emulator.deleteCount(docId) !== 1)).toEqual([]);
@@ -241,6 +253,6 @@ test('a UTF-8 byte-order mark before the JSON, signed as sent: one execution (n8
 		bom: true,
 		contentType: 'text/plain',
 	});
-	expect([asText.status, asText.reply]).toEqual([200, STARTED]);
+	expect([asText.status, replyOf(asText)]).toEqual([200, STARTED]);
 	await n8n.finished(ONCE.id, before + (major === 1 ? 1 : 2));
 });

@@ -33,7 +33,7 @@ const OTHER_DOCS = ['doc_refused', 'doc_repeat', 'doc_other_event', 'doc_test_ur
 const topic = topicOfThisFile('trigger', [...FORM_DOCS, ...OTHER_DOCS]);
 const browserId = `e2e-${randomBytes(6).toString('hex')}`;
 /** n8n's answer to a callback that started a run (see test/support/trigger.ts). */
-const STARTED = 'firstEntryJson';
+const STARTED = { received: true, started: true };
 const UNAUTHORIZED = { error: 'Unauthorized' };
 const ACKNOWLEDGED = { received: true, started: false };
 const latencies: Array<{ toStart: number; toDelete: number }> = [];

@@ -9,11 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { CallbackSender, type CallbackConfig } from '../../testkit/emulator';
 import { openWebhook, type StaticDataStore, type WebhookEndpoint } from '../../testkit/engine';
 
-/**
- * What n8n answers a callback that started a run: a trigger's webhook without `responseData`
- * gets the literal text of n8n's default for it (n8n 2.41 and 1.123, n8n's own triggers too).
- */
-export const RUN_STARTED = 'firstEntryJson';
+/** The Trigger's answer to a callback that started a run. */
+export const RUN_STARTED = { received: true, started: true };
 
 /** The receiver's answer: parsed when it is JSON, else the text. */
 export function answerOf(sent: { reply: string }): unknown {

@@ -56,7 +56,7 @@ describe('1Flow Trigger: accepted signature forms', () => {
 			'x-webhook-timestamp': seconds,
 		};
 		const reply = await fetch(trigger.endpoint.url, { method: 'POST', headers, body });
-		expect([reply.status, await reply.text()]).toEqual([200, RUN_STARTED]);
+		expect([reply.status, await reply.json()]).toEqual([200, RUN_STARTED]);
 		expect(trigger.runs().map((run) => run.map((item) => item.documentId))).toEqual([
 			['doc_seconds'],
 		]);

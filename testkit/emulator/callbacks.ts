@@ -61,6 +61,8 @@ export interface CallbackConfig {
 	secret?: string;
 	/** Default: hex of `<timestamp>.<raw body>`. */
 	form?: SignatureForm;
+	/** How long a delivery may wait for the answer (default 30 s). */
+	timeoutMs?: number;
 }
 
 export interface CallbackRequest {
@@ -227,7 +229,7 @@ export class CallbackSender {
 				method: 'POST',
 				headers: callback.headers,
 				body: callback.body,
-				signal: AbortSignal.timeout(TIMEOUT_MS),
+				signal: AbortSignal.timeout(this.settings.timeoutMs ?? TIMEOUT_MS),
 			});
 			status = response.status;
 			reply = await response.text();

@@ -15,11 +15,11 @@
  * The response object the node gets is Node's ServerResponse (n8n's is Express's Response,
  * which extends it): statusCode, setHeader, writeHead and end behave the same in both.
  *
- * Static data as n8n 1.x keeps it for production webhooks: every request loads the workflow's
- * static data from the "database" (`StaticDataStore`, JSON text) and, when the node changed it,
- * saves it whole after `webhook()` returned; the last save wins. (n8n 2.41.1 skips that save
- * when the request starts an execution: see docs/trigger-security.md.) A multipart body is consumed
- * by n8n's form parser before the node runs: no `rawBody`, and `readRawBody()` throws.
+ * Static data as n8n keeps it for production webhooks: every request loads the workflow's static
+ * data from the "database" (`StaticDataStore`, JSON text) and, when the node changed it, saves it
+ * whole after `webhook()` returned; the last save wins. (n8n 2.41.1 skips that save when it
+ * answers for the node after preparing a run: see docs/trigger-security.md.) A multipart body
+ * is consumed by n8n's form parser before the node runs: no `rawBody`, and `readRawBody()` throws.
  */
 import './env';
 import { logMark, logTextSince } from './logging';
