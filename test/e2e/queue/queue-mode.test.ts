@@ -112,8 +112,8 @@ describe('1Flow Trigger: a callback to one webhook process, re-sent to the other
 			);
 	});
 
-	// First: n8n 2.41.1 saves the memory of a workflow's very first callback (its static data
-	// starts empty), not that of a later one that starts an execution, like A's below.
+	// First, so that A's is not: n8n 2.41.1 saves a workflow's very first callback however it is
+	// answered (its static data starts empty); only a later one shows the Trigger's own saving.
 	test('a callback to webhook process B: 200, its own execution, the document deleted', async () => {
 		expect(urls()).toHaveLength(2);
 		const toB = await sender(urls()[1]).send({ docId: ON_B });
