@@ -1,6 +1,6 @@
 /**
- * n8n as child processes: one CLI command (`import:workflow`, `execute`, ...) or the server
- * (`n8n start`). Each runs in its own process group, because n8n starts a task runner that
+ * n8n as child processes: one CLI command (`import:workflow`, `execute`, ...) or a server
+ * (`n8n start`, and in queue mode `n8n worker` and `n8n webhook`). Each runs in its own process group, because n8n starts a task runner that
  * must end with it.
  */
 import { spawn } from 'node:child_process';
@@ -117,5 +117,28 @@ export async function startN8nWorker(
 		readyTimeoutMs,
 		500,
 	);
+	return server;
+}
+
+/**
+ * Starts `n8n webhook` (queue mode: serves production webhooks under /webhook/, runs the
+ * trigger's webhook function and queues the executions) and resolves once it is ready.
+ */
+export async function startN8nWebhook(
+	app: N8nApp,
+	{ env, readyTimeoutMs = 240_000 }: { env: NodeJS.ProcessEnv; readyTimeoutMs?: number },
+): Promise<N8nServer> {
+	const server = startChildServer(process.execPath, [app.binPath, 'webhook'], {
+		cwd: env.N8N_USER_FOLDER,
+		env,
+	});
+	// 503 until the database is migrated and the webhook routes are set up.
+	const readiness = `http://127.0.0.1:${env.N8N_PORT}/healthz/readiness`;
+	const ready = () =>
+		httpRequest(readiness, { timeoutMs: 2000 }).then(
+			(reply) => reply.status === 200,
+			() => false,
+		);
+	await waitUntilReady(server, `n8n webhook (${readiness})`, ready, readyTimeoutMs, 500);
 	return server;
 }

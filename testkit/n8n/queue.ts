@@ -1,8 +1,9 @@
 /**
- * n8n in queue mode: a main instance (`n8n start`: editor, webhooks, the queue) and workers
- * (`n8n worker --concurrency N`) that run the executions, sharing PostgreSQL, Redis, the
- * encryption key and one user folder (where community packages are installed, as a shared
- * volume would hold them).
+ * n8n in queue mode: a main instance (`n8n start`: editor, webhooks, the queue), workers
+ * (`n8n worker --concurrency N`) that run the executions and, optionally, webhook processes
+ * (`n8n webhook`: production webhooks only, each on its own port), sharing PostgreSQL, Redis,
+ * the encryption key and one user folder (where community packages are installed, as a shared
+ * volume would hold them). The main instance keeps serving production webhooks too.
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -11,7 +12,14 @@ import { freePorts } from '../free-port';
 import type { PostgresConnection } from '../services';
 import { n8nEnv } from './env';
 import type { N8nApp } from './install';
-import { n8nCli, startN8n, startN8nWorker, type CliResult, type N8nServer } from './process';
+import {
+	n8nCli,
+	startN8n,
+	startN8nWebhook,
+	startN8nWorker,
+	type CliResult,
+	type N8nServer,
+} from './process';
 
 export interface QueueFleetOptions {
 	app: N8nApp;
@@ -22,6 +30,8 @@ export interface QueueFleetOptions {
 	workers: number;
 	/** Executions each worker runs at once. */
 	concurrency: number;
+	/** `n8n webhook` processes; default none. */
+	webhookProcesses?: number;
 }
 
 /** The settings every process of the fleet shares. */
@@ -46,18 +56,20 @@ function sharedEnv(
 export class QueueFleet {
 	private main: N8nServer | undefined;
 	private workers: N8nServer[] = [];
+	private webhooks: N8nServer[] = [];
 
 	private constructor(
 		private readonly options: QueueFleetOptions,
 		private readonly mainEnv: NodeJS.ProcessEnv,
 		private readonly workerEnvs: NodeJS.ProcessEnv[],
+		private readonly webhookEnvs: NodeJS.ProcessEnv[],
 	) {}
 
 	/** The fleet's settings; nothing runs yet (the CLI works, e.g. to import before starting). */
 	static async prepare(options: QueueFleetOptions): Promise<QueueFleet> {
-		const { app, userFolder, workers } = options;
+		const { app, userFolder, workers, webhookProcesses = 0 } = options;
 		const shared = sharedEnv(options, randomBytes(24).toString('hex'));
-		const ports = await freePorts(2 + 2 * workers);
+		const ports = await freePorts(2 * (1 + workers + webhookProcesses));
 		const envOf = (index: number) => ({
 			...n8nEnv({
 				major: app.major,
@@ -67,20 +79,27 @@ export class QueueFleet {
 			}),
 			...shared,
 		});
-		const workerEnvs = Array.from({ length: workers }, (_, index) => ({
-			...envOf(index + 1),
-			// Each worker its own event log; in one folder they would write the same file.
-			N8N_EVENTBUS_LOGWRITER_LOGFULLPATH: join(
-				userFolder,
-				'.n8n',
-				`n8nEventLog-worker-${index + 1}.log`,
-			),
-		}));
-		return new QueueFleet(options, envOf(0), workerEnvs);
+		// Each process but the main one its own event log; in one folder they would write the same file.
+		const withEventLog = (env: NodeJS.ProcessEnv, name: string) => ({
+			...env,
+			N8N_EVENTBUS_LOGWRITER_LOGFULLPATH: join(userFolder, '.n8n', `n8nEventLog-${name}.log`),
+		});
+		const workerEnvs = Array.from({ length: workers }, (_, index) =>
+			withEventLog(envOf(1 + index), `worker-${index + 1}`),
+		);
+		const webhookEnvs = Array.from({ length: webhookProcesses }, (_, index) =>
+			withEventLog(envOf(1 + workers + index), `webhook-${index + 1}`),
+		);
+		return new QueueFleet(options, envOf(0), workerEnvs, webhookEnvs);
 	}
 
 	get baseUrl(): string {
 		return `http://127.0.0.1:${this.mainEnv.N8N_PORT}`;
+	}
+
+	/** The base URL of each webhook process, in order (production webhooks under `/webhook/`). */
+	get webhookBaseUrls(): string[] {
+		return this.webhookEnvs.map((env) => `http://127.0.0.1:${env.N8N_PORT}`);
 	}
 
 	/** One n8n CLI command with the main instance's settings. */
@@ -88,24 +107,30 @@ export class QueueFleet {
 		return await n8nCli(this.options.app, args, this.mainEnv);
 	}
 
-	/** The main instance first (it migrates the database), then the workers together. */
+	/**
+	 * The main instance first (it migrates the database and registers the published workflows'
+	 * webhooks), then the workers and webhook processes together.
+	 */
 	async start(): Promise<void> {
 		this.main = await startN8n(this.options.app, { env: this.mainEnv });
 		const { app, concurrency } = this.options;
-		const started = await Promise.allSettled(
-			this.workerEnvs.map((env) => startN8nWorker(app, { env, concurrency })),
-		);
-		this.workers = started.flatMap((result) =>
-			result.status === 'fulfilled' ? [result.value] : [],
-		);
-		const failed = started.find((result) => result.status === 'rejected');
+		const [workers, webhooks] = await Promise.all([
+			Promise.allSettled(this.workerEnvs.map((env) => startN8nWorker(app, { env, concurrency }))),
+			Promise.allSettled(this.webhookEnvs.map((env) => startN8nWebhook(app, { env }))),
+		]);
+		const fulfilled = (results: Array<PromiseSettledResult<N8nServer>>) =>
+			results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+		this.workers = fulfilled(workers);
+		this.webhooks = fulfilled(webhooks);
+		const failed = [...workers, ...webhooks].find((result) => result.status === 'rejected');
 		if (failed) throw (failed as PromiseRejectedResult).reason;
 	}
 
-	/** What the main instance and each worker printed, by name. */
+	/** What the main instance, each worker and each webhook process printed, by name. */
 	logs(): Record<string, string> {
 		const logs: Record<string, string> = { main: this.main?.logs() ?? '' };
 		this.workers.forEach((worker, index) => (logs[`worker ${index + 1}`] = worker.logs()));
+		this.webhooks.forEach((webhook, index) => (logs[`webhook ${index + 1}`] = webhook.logs()));
 		return logs;
 	}
 
@@ -117,7 +142,7 @@ export class QueueFleet {
 	}
 
 	async stop(): Promise<void> {
-		await Promise.all(this.workers.map((worker) => worker.stop()));
+		await Promise.all([...this.webhooks, ...this.workers].map((server) => server.stop()));
 		await this.main?.stop();
 	}
 }

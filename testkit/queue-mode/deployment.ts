@@ -3,7 +3,8 @@
  * packed package installed in the fleet's user folder as n8n's Community Nodes installer lays
  * it out, a 1Flow credential and the bulk-delete workflow imported and published, a main
  * instance and workers, and the 1Flow emulator with a rate limit. `burst()` (./burst) fires
- * executions at it; `secretChecks()` says where the webhook secret could have ended up.
+ * executions at it; `secretChecks()` says where the secrets could have ended up. With webhook
+ * processes, also a callback signing credential and the 1Flow Trigger workflow (./trigger).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { OneFlowEmulator, type FaultConfig } from '../emulator';
 import { ensureN8n, installCommunityPackage, type CliResult } from '../n8n';
 import { QueueFleet } from '../n8n/queue';
 import { Postgres, Redis } from '../services';
+import { triggerWorkflow } from './trigger';
 import { bulkDeleteWorkflow } from './workflow';
 
 export interface DeploymentOptions {
@@ -27,11 +29,13 @@ export interface DeploymentOptions {
 	faults: Pick<FaultConfig, 'rateLimitPerSecond' | 'latencyMs'>;
 	/** The 1Flow node's options by variant name: one workflow (and webhook path) each; a burst names its variant. */
 	variants: Record<string, Record<string, unknown>>;
+	/** `n8n webhook` processes, each serving the 1Flow Trigger workflow; default none (and no trigger). */
+	webhookProcesses?: number;
 }
 
 export const WEBHOOK_ID = 'wh_queue';
 
-/** One place the secret must not be: `leaked` must be false, `marker` (something that belongs there) true. */
+/** One place the secrets must not be: `leaked` must be false, `marker` (something that belongs there) true. */
 export interface SecretCheck {
 	place: string;
 	leaked: boolean;
@@ -45,6 +49,8 @@ export class QueueDeployment {
 	private constructor(
 		readonly options: DeploymentOptions,
 		readonly secret: string,
+		/** The 1Flow Trigger's Webhook Signing Secret. */
+		readonly signingSecret: string,
 		readonly postgres: Postgres,
 		readonly redis: Redis,
 		readonly fleet: QueueFleet,
@@ -59,6 +65,8 @@ export class QueueDeployment {
 		mkdirSync(userFolder, { recursive: true, mode: 0o700 });
 		installCommunityPackage(userFolder, options.tarball);
 		const secret = `queue-secret-${randomBytes(12).toString('hex')}`;
+		const signingSecret = `queue-signing-${randomBytes(12).toString('hex')}`;
+		const withTrigger = (options.webhookProcesses ?? 0) > 0;
 		const emulator = new OneFlowEmulator({
 			webhooks: [{ id: WEBHOOK_ID, secret, documents: [] }],
 			faults: options.faults,
@@ -78,11 +86,13 @@ export class QueueDeployment {
 				redisPort: redis.port,
 				workers: options.workers,
 				concurrency: options.workerConcurrency,
+				webhookProcesses: options.webhookProcesses,
 			});
 			started.push(fleet);
 			const deployment = new QueueDeployment(
 				options,
 				secret,
+				signingSecret,
 				postgres,
 				redis,
 				fleet,
@@ -90,16 +100,21 @@ export class QueueDeployment {
 				userFolder,
 			);
 			const credential = { id: 'queueOneFlowCred', name: '1Flow (queue mode)' };
+			const signing = { id: 'queueSigningCred', name: '1Flow callback signing (queue mode)' };
 			await deployment.import('credentials', [
 				{
 					...credential,
 					type: 'oneFlowApi',
 					data: { baseUrl, webhookId: WEBHOOK_ID, webhookSecret: secret },
 				},
+				...(withTrigger
+					? [{ ...signing, type: 'oneFlowCallbackApi', data: { signingSecret } }]
+					: []),
 			]);
 			const workflows = Object.entries(options.variants).map(([variant, nodeOptions], index) =>
 				bulkDeleteWorkflow(credential, variant, index, nodeOptions),
 			);
+			if (withTrigger) workflows.push(triggerWorkflow(signing, credential));
 			await deployment.import('workflow', workflows);
 			for (const workflow of workflows)
 				await deployment.cliOrThrow(['publish:workflow', `--id=${String(workflow.id)}`]);
@@ -129,12 +144,16 @@ export class QueueDeployment {
 		}
 	}
 
-	/** Everything the fleet stored and printed, searched for the secret. */
+	/** Everything the fleet stored and printed, searched for the 1Flow secret and the signing secret. */
 	secretChecks(): SecretCheck[] {
 		const has = (text: string | Buffer, needle: string) => text.includes(needle);
 		const checks: SecretCheck[] = [];
 		const check = (place: string, content: string | Buffer, marker: string) =>
-			checks.push({ place, leaked: has(content, this.secret), marker: has(content, marker) });
+			checks.push({
+				place,
+				leaked: has(content, this.secret) || has(content, this.signingSecret),
+				marker: has(content, marker),
+			});
 		// The stored executions name the deleted documents; Bull keeps its queue under "bull:".
 		check('PostgreSQL (pg_dump of the n8n database)', this.postgres.dump(), 'doc_q');
 		check('Redis (snapshot of every key)', this.redis.snapshot(), 'bull:');
@@ -151,7 +170,7 @@ export class QueueDeployment {
 		return checks;
 	}
 
-	/** Main and workers, then the services. */
+	/** Main, workers and webhook processes, then the services. */
 	async stop(): Promise<void> {
 		await this.fleet.stop();
 		await Promise.all([this.postgres.stop(), this.redis.stop(), this.emulator.stop()]);
