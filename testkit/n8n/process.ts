@@ -73,6 +73,13 @@ interface StartOptions {
 	onExit?: (code: number | null, signal: NodeJS.Signals | null) => void;
 }
 
+/** A readiness probe: true once `url` answers 200. */
+const answers200 = (url: string) => () =>
+	httpRequest(url, { timeoutMs: 2000 }).then(
+		(reply) => reply.status === 200,
+		() => false,
+	);
+
 /** Starts `n8n start` and resolves once its REST API answers. */
 export async function startN8n(
 	app: N8nApp,
@@ -87,12 +94,7 @@ export async function startN8n(
 	// /healthz answers as soon as the port is open; the REST routes (and webhooks) come later,
 	// once n8n has loaded its nodes. /rest/settings is among the last routes set up.
 	const settings = `http://127.0.0.1:${env.N8N_PORT}/rest/settings`;
-	const ready = () =>
-		httpRequest(settings, { timeoutMs: 2000 }).then(
-			(reply) => reply.status === 200,
-			() => false,
-		);
-	await waitUntilReady(server, `n8n (${settings})`, ready, readyTimeoutMs, 500);
+	await waitUntilReady(server, `n8n (${settings})`, answers200(settings), readyTimeoutMs, 500);
 	return server;
 }
 
@@ -134,11 +136,12 @@ export async function startN8nWebhook(
 	});
 	// 503 until the database is migrated and the webhook routes are set up.
 	const readiness = `http://127.0.0.1:${env.N8N_PORT}/healthz/readiness`;
-	const ready = () =>
-		httpRequest(readiness, { timeoutMs: 2000 }).then(
-			(reply) => reply.status === 200,
-			() => false,
-		);
-	await waitUntilReady(server, `n8n webhook (${readiness})`, ready, readyTimeoutMs, 500);
+	await waitUntilReady(
+		server,
+		`n8n webhook (${readiness})`,
+		answers200(readiness),
+		readyTimeoutMs,
+		500,
+	);
 	return server;
 }

@@ -18,6 +18,8 @@ import { suiteEnvironment } from '../support/suite';
 import { until } from '../support/trigger-server';
 
 const EXECUTIONS = 10;
+/** The Trigger's answer to a callback that started a run. */
+const STARTED = { received: true, started: true };
 const PER_EXECUTION = 300;
 const WORKERS = 2;
 
@@ -117,14 +119,14 @@ describe('1Flow Trigger: a callback to one webhook process, re-sent to the other
 	test('a callback to webhook process B: 200, its own execution, the document deleted', async () => {
 		expect(urls()).toHaveLength(2);
 		const toB = await sender(urls()[1]).send({ docId: ON_B });
-		expect({ status: toB.status, reply: toB.reply }).toMatchObject({ status: 200 });
+		expect([toB.status, JSON.parse(toB.reply)]).toEqual([200, STARTED]);
 		expect(await ranFor(ON_B)).toEqual({ [ON_B]: ['success'] });
 		expect(deletes(ON_B)).toEqual({ requests: 1, deleted: 1 });
 	});
 
 	test("another document's callback to webhook process A: 200, its own execution, the document deleted", async () => {
 		toA = await sender(urls()[0]).send({ docId: ON_A });
-		expect({ status: toA.status, reply: toA.reply }).toMatchObject({ status: 200 });
+		expect([toA.status, JSON.parse(toA.reply)]).toEqual([200, STARTED]);
 		expect((await ranFor(ON_A))[ON_A]).toEqual(['success']);
 		expect(deletes(ON_A)).toEqual({ requests: 1, deleted: 1 });
 	});
@@ -133,11 +135,11 @@ describe('1Flow Trigger: a callback to one webhook process, re-sent to the other
 		const resender = sender(urls()[1]);
 		resender.sent.push(toA as SentCallback);
 		const again = await resender.send({ docId: ON_A, kind: 'resent' });
-		expect({ status: again.status, reply: again.reply }).toMatchObject({ status: 200 });
+		expect([again.status, JSON.parse(again.reply)]).toEqual([200, { ...STARTED, started: false }]);
 		// An execution the re-send started is stored before that of a callback B gets after it:
 		// once the later one has run, a second execution for ON_A would be there.
 		const later = await sender(urls()[1]).send({ docId: LATER });
-		expect(later.status).toBe(200);
+		expect([later.status, JSON.parse(later.reply)]).toEqual([200, STARTED]);
 		expect(await ranFor(LATER)).toEqual({
 			[ON_A]: ['success'],
 			[ON_B]: ['success'],
