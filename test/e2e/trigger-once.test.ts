@@ -16,6 +16,7 @@ import {
 	type SentCallback,
 } from '../../testkit/emulator';
 import { httpRequest } from '../../testkit/http';
+import { ACKNOWLEDGED, RUN_STARTED, answerOf } from '../support/trigger-answers';
 import { TriggerServer, until } from './support/trigger-server';
 import { suiteEnvironment } from './support/suite';
 import { topicOfThisFile } from './support/topic';
@@ -33,16 +34,6 @@ const DELETED = {
 	cred: 'e2eOneFlowCbDel1',
 };
 const BAD_WINDOW = { id: 'e2eTriggerBadTol', path: `${randomUUID()}/callback` };
-const STARTED = { received: true, started: true };
-const ACKNOWLEDGED = { received: true, started: false };
-/** The Trigger's answer, parsed (n8n's own answers, e.g. a 422, may not be JSON). */
-const replyOf = (sent: SentCallback): unknown => {
-	try {
-		return JSON.parse(sent.reply);
-	} catch {
-		return sent.reply;
-	}
-};
 const n8n = new TriggerServer(topic, [ONCE.path, DELETED.path]);
 
 /** The delete-after-processing example, as its own workflow on its own path. */
@@ -171,14 +162,14 @@ test('each signature form: the same body re-signed with a fresh timestamp is ans
 		const before = await count();
 		const by = sender(ONCE.path, form);
 		const first = await by.send({ docId: FORM_DOCS[index] });
-		expect({ form: formName(form), reply: replyOf(first) }).toEqual({
+		expect({ form: formName(form), reply: answerOf(first) }).toEqual({
 			form: formName(form),
-			reply: STARTED,
+			reply: RUN_STARTED,
 		});
 		await n8n.finished(ONCE.id, before + 1);
 		await new Promise((resolve) => setTimeout(resolve, 20));
 		const again = await resend(by, first);
-		expect({ form: formName(form), status: again.status, reply: replyOf(again) }).toEqual({
+		expect({ form: formName(form), status: again.status, reply: answerOf(again) }).toEqual({
 			form: formName(form),
 			status: 200,
 			reply: ACKNOWLEDGED,
@@ -200,11 +191,11 @@ test('re-sent after n8n restarted: still one execution', async () => {
 	const before = await count();
 	const by = sender(ONCE.path, SIGNATURE_FORMS[0]);
 	const first = await by.send({ docId: 'doc_restart' });
-	expect(replyOf(first)).toEqual(STARTED);
+	expect(answerOf(first)).toEqual(RUN_STARTED);
 	await n8n.finished(ONCE.id, before + 1);
 	await n8n.restart();
 	const again = await resend(by, first);
-	expect([again.status, replyOf(again)]).toEqual([200, ACKNOWLEDGED]);
+	expect([again.status, answerOf(again)]).toEqual([200, ACKNOWLEDGED]);
 	await settle();
 	expect([await count(), topic().emulator.deleteCount('doc_restart')]).toEqual([before + 1, 1]);
 });
@@ -225,11 +216,11 @@ test(`${BURST} distinct callbacks at once: ${BURST} executions; re-sent after a 
 	console.log(
 		`n8n ${major}.x, ${BURST} callbacks at once: answered in median ${ms[BURST / 2]} ms, max ${ms[BURST - 1]} ms`,
 	);
-	expect(sent.filter((one) => !isDeepStrictEqual(replyOf(one), STARTED))).toEqual([]);
+	expect(sent.filter((one) => !isDeepStrictEqual(answerOf(one), RUN_STARTED))).toEqual([]);
 	await n8n.finished(ONCE.id, before + BURST, 300_000);
 	if (!SAVES_IN_ORDER) {
 		const repeat = await resend(sender(ONCE.path), sent[0]);
-		expect([repeat.status, replyOf(repeat)]).toEqual([200, ACKNOWLEDGED]);
+		expect([repeat.status, answerOf(repeat)]).toEqual([200, ACKNOWLEDGED]);
 	}
 	await n8n.restart();
 	const again: SentCallback[] = [];
@@ -244,9 +235,9 @@ test(`${BURST} distinct callbacks at once: ${BURST} executions; re-sent after a 
 		);
 	expect(
 		again.flatMap((one, index) =>
-			one.status === 200 && isDeepStrictEqual(replyOf(one), ACKNOWLEDGED)
+			one.status === 200 && isDeepStrictEqual(answerOf(one), ACKNOWLEDGED)
 				? []
-				: [[BURST_DOCS[index], one.status, replyOf(one)]],
+				: [[BURST_DOCS[index], one.status, answerOf(one)]],
 		),
 	).toEqual([]);
 	await settle();
@@ -264,6 +255,6 @@ test('a UTF-8 byte-order mark before the JSON, signed as sent: one execution (n8
 		bom: true,
 		contentType: 'text/plain',
 	});
-	expect([asText.status, replyOf(asText)]).toEqual([200, STARTED]);
+	expect([asText.status, answerOf(asText)]).toEqual([200, RUN_STARTED]);
 	await n8n.finished(ONCE.id, before + (major === 1 ? 1 : 2));
 });

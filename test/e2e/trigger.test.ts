@@ -14,6 +14,7 @@ import {
 } from '../../testkit/emulator';
 import { httpRequest, type HttpReply } from '../../testkit/http';
 import type { N8nServer } from '../../testkit/n8n';
+import { ACKNOWLEDGED, RUN_STARTED, answerOf } from '../support/trigger-answers';
 import { tail } from './support/instance';
 import { expectNoSecretStored } from './support/secrets';
 import { suiteEnvironment } from './support/suite';
@@ -33,9 +34,7 @@ const OTHER_DOCS = ['doc_refused', 'doc_repeat', 'doc_other_event', 'doc_test_ur
 const topic = topicOfThisFile('trigger', [...FORM_DOCS, ...OTHER_DOCS]);
 const browserId = `e2e-${randomBytes(6).toString('hex')}`;
 /** n8n's answer to a callback that started a run (see test/support/trigger.ts). */
-const STARTED = { received: true, started: true };
 const UNAUTHORIZED = { error: 'Unauthorized' };
-const ACKNOWLEDGED = { received: true, started: false };
 const latencies: Array<{ toStart: number; toDelete: number }> = [];
 let cookie = '';
 let server: N8nServer;
@@ -91,13 +90,7 @@ async function sendCallback(request: CallbackRequest): Promise<SentSummary & { j
 	});
 	if (reply.status !== 200) throw new Error(`the emulator could not send: ${reply.text}`);
 	const sent = reply.json as SentSummary;
-	let json: unknown;
-	try {
-		json = JSON.parse(sent.reply);
-	} catch {
-		json = sent.reply;
-	}
-	return { ...sent, json };
+	return { ...sent, json: answerOf(sent) };
 }
 
 beforeAll(async () => {
@@ -144,7 +137,7 @@ test('each accepted signature form runs exactly one execution, which deletes exa
 		expect({ form: formName(form), status: sent.status, reply: sent.json }).toEqual({
 			form: formName(form),
 			status: 200,
-			reply: STARTED,
+			reply: RUN_STARTED,
 		});
 		const [newest, ...older] = await finishedExecutions(index + 1);
 		expect({
@@ -254,7 +247,7 @@ test('malformed JSON: n8n answers 422 itself before the trigger runs (as applica
 test('a repeated callback gets 200 and starts no second execution', async () => {
 	const before = (await executions()).length;
 	await configureCallbacks({});
-	expect((await sendCallback({ docId: 'doc_repeat' })).json).toEqual(STARTED);
+	expect((await sendCallback({ docId: 'doc_repeat' })).json).toEqual(RUN_STARTED);
 	await finishedExecutions(before + 1);
 	for (let repeat = 0; repeat < 2; repeat++) {
 		const again = await sendCallback({ docId: 'doc_repeat', kind: 'replayed' });

@@ -9,18 +9,6 @@ import { randomBytes } from 'node:crypto';
 import { CallbackSender, type CallbackConfig } from '../../testkit/emulator';
 import { openWebhook, type StaticDataStore, type WebhookEndpoint } from '../../testkit/engine';
 
-/** The Trigger's answer to a callback that started a run. */
-export const RUN_STARTED = { received: true, started: true };
-
-/** The receiver's answer: parsed when it is JSON, else the text. */
-export function answerOf(sent: { reply: string }): unknown {
-	try {
-		return JSON.parse(sent.reply);
-	} catch {
-		return sent.reply;
-	}
-}
-
 /** New for every test file, so a leak cannot hide behind a fixed value. */
 export const SIGNING_SECRET = `whsec-${randomBytes(12).toString('hex')}`;
 

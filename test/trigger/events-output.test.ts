@@ -1,8 +1,7 @@
 /** The 1Flow Trigger's Events setting and output modes, in n8n's engine. */
 import { signatureOf } from '../../testkit/emulator';
-import { SIGNING_SECRET, answerOf, expectNoSecretIn, triggersPerTest } from '../support/trigger';
-
-const ACKNOWLEDGED = { received: true, started: false };
+import { SIGNING_SECRET, expectNoSecretIn, triggersPerTest } from '../support/trigger';
+import { ACKNOWLEDGED, answerOf } from '../support/trigger-answers';
 
 const openTrigger = triggersPerTest();
 

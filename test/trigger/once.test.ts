@@ -9,14 +9,9 @@
 const MAX_REMEMBERED = 10_000;
 import { newStaticDataStore, type StaticDataStore } from '../../testkit/engine';
 import { SIGNATURE_FORMS, formName, type SentCallback } from '../../testkit/emulator';
-import {
-	answerOf,
-	triggersPerTest,
-	type OpenTrigger,
-	type TriggerSettings,
-} from '../support/trigger';
+import { triggersPerTest, type OpenTrigger, type TriggerSettings } from '../support/trigger';
+import { ACKNOWLEDGED, answerOf } from '../support/trigger-answers';
 
-const ACKNOWLEDGED = { received: true, started: false };
 const openTrigger = triggersPerTest();
 
 /** `callback`'s body, signed anew with a fresh timestamp by `trigger`'s sender. */

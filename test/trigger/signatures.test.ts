@@ -10,16 +10,10 @@ import {
 	signatureOf,
 	type CallbackKind,
 } from '../../testkit/emulator';
-import {
-	RUN_STARTED,
-	SIGNING_SECRET,
-	answerOf,
-	expectNoSecretIn,
-	triggersPerTest,
-} from '../support/trigger';
+import { SIGNING_SECRET, expectNoSecretIn, triggersPerTest } from '../support/trigger';
+import { ACKNOWLEDGED, RUN_STARTED, answerOf } from '../support/trigger-answers';
 
 const UNAUTHORIZED = { error: 'Unauthorized' };
-const ACKNOWLEDGED = { received: true, started: false };
 
 const openTrigger = triggersPerTest();
 

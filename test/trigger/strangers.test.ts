@@ -9,13 +9,8 @@ import { Workflow, type IHookFunctions, type INodeType } from 'n8n-workflow';
 
 import { WORKFLOW_ID } from '../../testkit/engine';
 import { signatureOf } from '../../testkit/emulator';
-import {
-	RUN_STARTED,
-	SIGNING_SECRET,
-	answerOf,
-	triggersPerTest,
-	type OpenTrigger,
-} from '../support/trigger';
+import { SIGNING_SECRET, triggersPerTest, type OpenTrigger } from '../support/trigger';
+import { RUN_STARTED, answerOf } from '../support/trigger-answers';
 import { nodeUnderTest } from '../../testkit/engine/node-under-test';
 import { additionalData } from '../../testkit/engine/additional-data';
 

@@ -14,12 +14,11 @@ import { httpRequest } from '../../../testkit/http';
 import { burst, describeBurst, type BurstResult } from '../../../testkit/queue-mode/burst';
 import { QueueDeployment, WEBHOOK_ID } from '../../../testkit/queue-mode/deployment';
 import { callbackUrl, triggerRuns } from '../../../testkit/queue-mode/trigger';
+import { ACKNOWLEDGED, RUN_STARTED, answerOf } from '../../support/trigger-answers';
 import { suiteEnvironment } from '../support/suite';
 import { until } from '../support/trigger-server';
 
 const EXECUTIONS = 10;
-/** The Trigger's answer to a callback that started a run. */
-const STARTED = { received: true, started: true };
 const PER_EXECUTION = 300;
 const WORKERS = 2;
 
@@ -119,14 +118,14 @@ describe('1Flow Trigger: a callback to one webhook process, re-sent to the other
 	test('a callback to webhook process B: 200, its own execution, the document deleted', async () => {
 		expect(urls()).toHaveLength(2);
 		const toB = await sender(urls()[1]).send({ docId: ON_B });
-		expect([toB.status, JSON.parse(toB.reply)]).toEqual([200, STARTED]);
+		expect([toB.status, answerOf(toB)]).toEqual([200, RUN_STARTED]);
 		expect(await ranFor(ON_B)).toEqual({ [ON_B]: ['success'] });
 		expect(deletes(ON_B)).toEqual({ requests: 1, deleted: 1 });
 	});
 
 	test("another document's callback to webhook process A: 200, its own execution, the document deleted", async () => {
 		toA = await sender(urls()[0]).send({ docId: ON_A });
-		expect([toA.status, JSON.parse(toA.reply)]).toEqual([200, STARTED]);
+		expect([toA.status, answerOf(toA)]).toEqual([200, RUN_STARTED]);
 		expect((await ranFor(ON_A))[ON_A]).toEqual(['success']);
 		expect(deletes(ON_A)).toEqual({ requests: 1, deleted: 1 });
 	});
@@ -135,11 +134,11 @@ describe('1Flow Trigger: a callback to one webhook process, re-sent to the other
 		const resender = sender(urls()[1]);
 		resender.sent.push(toA as SentCallback);
 		const again = await resender.send({ docId: ON_A, kind: 'resent' });
-		expect([again.status, JSON.parse(again.reply)]).toEqual([200, { ...STARTED, started: false }]);
+		expect([again.status, answerOf(again)]).toEqual([200, ACKNOWLEDGED]);
 		// An execution the re-send started is stored before that of a callback B gets after it:
 		// once the later one has run, a second execution for ON_A would be there.
 		const later = await sender(urls()[1]).send({ docId: LATER });
-		expect([later.status, JSON.parse(later.reply)]).toEqual([200, STARTED]);
+		expect([later.status, answerOf(later)]).toEqual([200, RUN_STARTED]);
 		expect(await ranFor(LATER)).toEqual({
 			[ON_A]: ['success'],
 			[ON_B]: ['success'],
