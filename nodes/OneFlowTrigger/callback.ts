@@ -1,5 +1,5 @@
 /** Reading a callback 1Flow sent and shaping it into the trigger's items. */
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { lineItemRows, simplifyDocument } from '../OneFlow/shared/document';
 
@@ -18,22 +18,53 @@ export function parseCallback(rawBody: Buffer): IDataObject | undefined {
 	}
 }
 
+/** The events chosen, read defensively: undefined when the setting is not a list of texts. */
+export function eventsOf(value: unknown): string[] | undefined {
+	if (!Array.isArray(value) || value.length === 0) return undefined;
+	return value.every((event) => typeof event === 'string') ? (value as string[]) : undefined;
+}
+
 /** Whether the trigger's Events setting lets this callback start the workflow. */
 export function isWanted(body: IDataObject, events: string[]): boolean {
 	return events.includes('*') || (typeof body.event === 'string' && events.includes(body.event));
 }
 
-/** The items the workflow starts with: the callback as sent, simplified, or one per line item. */
+/**
+ * When the document reached its state, by 1Flow's `status.updatedAt` (an ISO date, or Unix time
+ * in milliseconds or seconds); undefined when the body has no readable one.
+ */
+export function bodyTimeMsOf(body: IDataObject): number | undefined {
+	const status = body.status;
+	if (typeof status !== 'object' || status === null || Array.isArray(status)) return undefined;
+	const updatedAt = (status as IDataObject).updatedAt;
+	const ms =
+		typeof updatedAt === 'number'
+			? updatedAt < 1e11
+				? updatedAt * 1000
+				: updatedAt
+			: typeof updatedAt === 'string'
+				? Date.parse(updatedAt)
+				: NaN;
+	return Number.isFinite(ms) && ms > 0 ? ms : undefined;
+}
+
+/**
+ * The items the workflow starts with: the callback as sent, simplified, or one per line item.
+ * Each is built here as `{ json }`, whatever keys the body has; `verified` and `callbackId` come
+ * last, so no field 1Flow sends can claim them.
+ */
 export function callbackItems(
 	body: IDataObject,
 	output: CallbackOutput,
-	verified: boolean,
-): IDataObject[] {
+	trigger: { verified: boolean; callbackId: string },
+): INodeExecutionData[] {
 	const documentId = typeof body.documentId === 'string' ? body.documentId : '';
 	const event = body.event ?? null;
-	// `verified` comes last: no field 1Flow sends can claim it.
-	if (output === 'simplified') return [{ event, ...simplifyDocument(body, documentId), verified }];
-	if (output === 'lineItems')
-		return lineItemRows(body, documentId).map((row) => ({ event, ...row, verified }));
-	return [{ ...body, verified }];
+	const rows =
+		output === 'simplified'
+			? [{ event, ...simplifyDocument(body, documentId) }]
+			: output === 'lineItems'
+				? lineItemRows(body, documentId).map((row) => ({ event, ...row }))
+				: [{ ...body }];
+	return rows.map((row) => ({ json: { ...row, ...trigger } }));
 }

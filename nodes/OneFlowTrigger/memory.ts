@@ -1,0 +1,209 @@
+/**
+ * The callbacks whose run has started, so that the same body again starts nothing however it is
+ * signed, and a callback older than what is remembered starts nothing either (a replay).
+ *
+ * Two moments, because n8n answers 1Flow only once it has stored the execution:
+ * - at the webhook, `admit` checks and marks the callback pending in this process (a re-send
+ *   meanwhile waits), but writes nothing: n8n would not save it there, and its write would race
+ *   the execution's own;
+ * - in the run, `confirm` records it; the run's static data is marked changed so n8n saves it
+ *   with the run, but only when no save of this memory is already queued: one queued save
+ *   carries every entry recorded before n8n serialises it (`toJSON`), so a surge costs a few
+ *   saves, not one per callback.
+ * Each process keeps the memory per trigger and mode (Test URL apart from Production URL), and
+ * merges what other processes saved.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+
+import type { IDataObject } from 'n8n-workflow';
+
+/** Figures and their reasons: docs/trigger-security.md#repeats. */
+const CAPACITY = 5_000;
+const WINDOW_S = 48 * 3600;
+const PENDING_MS = 120_000;
+const SAVE_QUEUED_MS = 30_000;
+
+/** An entry: 16 characters of digest (base64url of 12 bytes), 7 of time (base36 seconds). */
+const DIGEST_CHARS = 16;
+const ENTRY_CHARS = DIGEST_CHARS + 7;
+const FORMAT = 2;
+const KEY = 'callbacks';
+
+interface SavedForm {
+	format: number;
+	/** Which process saved it: what it saved, it already knows. */
+	savedBy: string;
+	/** Callbacks at or before this time (seconds) are refused as too old. */
+	watermark: number;
+	entries: string;
+}
+
+interface Memory {
+	/** digest -> time in seconds (the callback's own, or when first seen). */
+	started: Map<string, number>;
+	/** digest -> when admitted (ms): its run has not been seen to start yet. */
+	pending: Map<string, number>;
+	watermark: number;
+	id: string;
+	/** The entries text last merged from a save, to skip merging it again. */
+	merged: string;
+	/** Set when a run marked the data changed, cleared when n8n serialises it. */
+	saveQueuedAt?: number;
+	forgotAt: number;
+	/** The object placed in a run's static data: n8n serialises it through toJSON. */
+	saved: { toJSON(): SavedForm };
+}
+
+const memories = new Map<string, Memory>();
+
+/** Whose memory: each trigger node of each workflow has its own. */
+export function memoryKey(context: {
+	getWorkflow(): { id?: string };
+	getNode(): { id: string };
+}): string {
+	return `${context.getWorkflow().id ?? ''}:${context.getNode().id}`;
+}
+
+/** The node's static data; undefined when n8n holds none usable (null, or not an object). */
+export function staticDataOf(context: {
+	getWorkflowStaticData(type: string): IDataObject;
+}): IDataObject | undefined {
+	try {
+		const data: unknown = context.getWorkflowStaticData('node');
+		return typeof data === 'object' && data !== null && !Array.isArray(data)
+			? (data as IDataObject)
+			: undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/** What identifies a callback: its raw body's digest and its time (seconds), as one text. */
+export function callbackIdOf(rawBody: Buffer, timeMs: number): string {
+	const digest = createHash('sha256').update(rawBody).digest().subarray(0, 12);
+	const seconds = Math.max(0, Math.floor(timeMs / 1000));
+	return digest.toString('base64url') + seconds.toString(36).padStart(7, '0');
+}
+
+function parseId(id: string): { digest: string; seconds: number } | undefined {
+	if (id.length !== ENTRY_CHARS) return undefined;
+	const seconds = parseInt(id.slice(DIGEST_CHARS), 36);
+	return Number.isFinite(seconds) ? { digest: id.slice(0, DIGEST_CHARS), seconds } : undefined;
+}
+
+function entriesOf(memory: Memory): string {
+	let text = '';
+	for (const [digest, seconds] of memory.started)
+		text += digest + seconds.toString(36).padStart(7, '0');
+	return text;
+}
+
+function memoryOf(key: string): Memory {
+	let memory = memories.get(key);
+	if (memory === undefined) {
+		const created: Memory = {
+			started: new Map(),
+			pending: new Map(),
+			watermark: 0,
+			id: randomUUID(),
+			merged: '',
+			forgotAt: 0,
+			saved: {
+				toJSON: () => {
+					created.saveQueuedAt = undefined;
+					const { id: savedBy, watermark } = created;
+					return { format: FORMAT, savedBy, watermark, entries: entriesOf(created) };
+				},
+			},
+		};
+		memories.set(key, (memory = created));
+	}
+	return memory;
+}
+
+/** Adds what another process (or this one before a restart) saved. */
+function merge(memory: Memory, staticData: IDataObject): void {
+	const loaded = staticData[KEY] as Partial<SavedForm> | undefined;
+	if (typeof loaded !== 'object' || loaded === null || loaded.format !== FORMAT) return;
+	if (loaded.savedBy === memory.id || typeof loaded.entries !== 'string') return;
+	if (typeof loaded.watermark === 'number' && loaded.watermark > memory.watermark)
+		memory.watermark = loaded.watermark;
+	if (loaded.entries === memory.merged) return;
+	memory.merged = loaded.entries;
+	for (let at = 0; at + ENTRY_CHARS <= loaded.entries.length; at += ENTRY_CHARS) {
+		const entry = parseId(loaded.entries.slice(at, at + ENTRY_CHARS));
+		if (entry !== undefined && !memory.started.has(entry.digest))
+			memory.started.set(entry.digest, entry.seconds);
+	}
+}
+
+/** Drops what is past the window and, over the capacity, the oldest tenth (raising the watermark). */
+function forget(memory: Memory, nowMs: number): void {
+	memory.forgotAt = nowMs;
+	const oldest = Math.floor(nowMs / 1000) - WINDOW_S;
+	if (oldest > memory.watermark) memory.watermark = oldest;
+	if (memory.started.size > CAPACITY) {
+		const times = [...memory.started.values()].sort((a, b) => a - b);
+		const cut = times[memory.started.size - Math.floor(CAPACITY * 0.9) - 1];
+		if (cut > memory.watermark) memory.watermark = cut;
+	}
+	for (const [digest, seconds] of memory.started)
+		if (seconds <= memory.watermark) memory.started.delete(digest);
+	for (const [digest, since] of memory.pending)
+		if (nowMs - since > PENDING_MS) memory.pending.delete(digest);
+}
+
+function prepared(key: string, staticData: IDataObject | undefined, nowMs: number): Memory {
+	const memory = memoryOf(key);
+	if (staticData !== undefined) merge(memory, staticData);
+	// At most once a second, or at once past the capacity: a pass visits every entry.
+	if (memory.started.size > CAPACITY || nowMs - memory.forgotAt > 1000) forget(memory, nowMs);
+	return memory;
+}
+
+export type Admission = 'new' | 'pending' | 'started' | 'tooOld' | 'unreadable';
+
+/** At the webhook: whether this callback may start a run; a new one is marked pending. */
+export function admit(
+	key: string,
+	staticData: IDataObject | undefined,
+	callbackId: string,
+	nowMs: number,
+): Admission {
+	const entry = parseId(callbackId);
+	if (entry === undefined) return 'unreadable';
+	const memory = prepared(key, staticData, nowMs);
+	if (memory.started.has(entry.digest)) return 'started';
+	if (entry.seconds <= Math.max(memory.watermark, Math.floor(nowMs / 1000) - WINDOW_S))
+		return 'tooOld';
+	if (memory.pending.has(entry.digest)) return 'pending';
+	memory.pending.set(entry.digest, nowMs);
+	return 'new';
+}
+
+/**
+ * In the run: true when this is the callback's first run (recorded), false when another run had
+ * it. Synchronous from reading to recording, so no other run of this process comes in between.
+ */
+export function confirm(
+	key: string,
+	staticData: IDataObject | undefined,
+	callbackId: string,
+	nowMs: number,
+): boolean {
+	const entry = parseId(callbackId);
+	if (entry === undefined) return true;
+	const memory = prepared(key, staticData, nowMs);
+	if (memory.started.has(entry.digest)) return false;
+	memory.started.set(entry.digest, entry.seconds);
+	memory.pending.delete(entry.digest);
+	const queued = memory.saveQueuedAt;
+	if (staticData !== undefined && (queued === undefined || nowMs - queued > SAVE_QUEUED_MS)) {
+		staticData[KEY] = memory.saved as unknown as IDataObject;
+		memory.saveQueuedAt = nowMs;
+	}
+	return true;
+}
+
+/** The memory's fixed figures, for tests and docs. */
+export const MEMORY_FIGURES = { CAPACITY, WINDOW_S, PENDING_MS, SAVE_QUEUED_MS };
