@@ -35,6 +35,8 @@ interface SavedForm {
 	savedBy: string;
 	/** Callbacks at or before this time (seconds) are refused as too old. */
 	watermark: number;
+	/** How many changes the saving process had made: a copy it saved is behind when lower. */
+	version: number;
 	entries: string;
 }
 
@@ -45,6 +47,7 @@ interface Memory {
 	pending: Map<string, number>;
 	watermark: number;
 	id: string;
+	version: number;
 	/** The entries text last merged from a save, to skip merging it again. */
 	merged: string;
 	/** Set when a run marked the data changed, cleared when n8n serialises it. */
@@ -106,13 +109,14 @@ function memoryOf(key: string): Memory {
 			pending: new Map(),
 			watermark: 0,
 			id: randomUUID(),
+			version: 0,
 			merged: '',
 			forgotAt: 0,
 			saved: {
 				toJSON: () => {
 					created.saveQueuedAt = undefined;
-					const { id: savedBy, watermark } = created;
-					return { format: FORMAT, savedBy, watermark, entries: entriesOf(created) };
+					const { id: savedBy, watermark, version } = created;
+					return { format: FORMAT, savedBy, watermark, version, entries: entriesOf(created) };
 				},
 			},
 		};
@@ -132,8 +136,10 @@ function merge(memory: Memory, staticData: IDataObject): void {
 	memory.merged = loaded.entries;
 	for (let at = 0; at + ENTRY_CHARS <= loaded.entries.length; at += ENTRY_CHARS) {
 		const entry = parseId(loaded.entries.slice(at, at + ENTRY_CHARS));
-		if (entry !== undefined && !memory.started.has(entry.digest))
-			memory.started.set(entry.digest, entry.seconds);
+		if (entry === undefined || entry.seconds <= memory.watermark) continue;
+		if (memory.started.has(entry.digest)) continue;
+		memory.started.set(entry.digest, entry.seconds);
+		memory.version++;
 	}
 }
 
@@ -148,7 +154,7 @@ function forget(memory: Memory, nowMs: number): void {
 		if (cut > memory.watermark) memory.watermark = cut;
 	}
 	for (const [digest, seconds] of memory.started)
-		if (seconds <= memory.watermark) memory.started.delete(digest);
+		if (seconds <= memory.watermark && memory.started.delete(digest)) memory.version++;
 	for (const [digest, since] of memory.pending)
 		if (nowMs - since > PENDING_MS) memory.pending.delete(digest);
 }
@@ -163,6 +169,16 @@ function prepared(key: string, staticData: IDataObject | undefined, nowMs: numbe
 
 export type Admission = 'new' | 'pending' | 'started' | 'tooOld' | 'unreadable';
 
+/**
+ * Whether the loaded copy lacks what this process knows: a save that landed out of order (n8n
+ * 1.x's SQLite driver writes in parallel), or one another process made over it.
+ */
+function isBehind(memory: Memory, staticData: IDataObject): boolean {
+	const loaded = staticData[KEY] as Partial<SavedForm> | undefined;
+	if (memory.started.size === 0) return false;
+	return loaded?.savedBy !== memory.id || loaded.version !== memory.version;
+}
+
 /** At the webhook: whether this callback may start a run; a new one is marked pending. */
 export function admit(
 	key: string,
@@ -173,12 +189,18 @@ export function admit(
 	const entry = parseId(callbackId);
 	if (entry === undefined) return 'unreadable';
 	const memory = prepared(key, staticData, nowMs);
-	if (memory.started.has(entry.digest)) return 'started';
-	if (entry.seconds <= Math.max(memory.watermark, Math.floor(nowMs / 1000) - WINDOW_S))
-		return 'tooOld';
-	if (memory.pending.has(entry.digest)) return 'pending';
-	memory.pending.set(entry.digest, nowMs);
-	return 'new';
+	const outcome: Admission = memory.started.has(entry.digest)
+		? 'started'
+		: entry.seconds <= Math.max(memory.watermark, Math.floor(nowMs / 1000) - WINDOW_S)
+			? 'tooOld'
+			: memory.pending.has(entry.digest)
+				? 'pending'
+				: 'new';
+	if (outcome === 'new') memory.pending.set(entry.digest, nowMs);
+	// The trigger answers these itself, and then n8n saves what changed: the copy is put right.
+	else if (staticData !== undefined && isBehind(memory, staticData))
+		staticData[KEY] = memory.saved as unknown as IDataObject;
+	return outcome;
 }
 
 /**
@@ -196,6 +218,7 @@ export function confirm(
 	const memory = prepared(key, staticData, nowMs);
 	if (memory.started.has(entry.digest)) return false;
 	memory.started.set(entry.digest, entry.seconds);
+	memory.version++;
 	memory.pending.delete(entry.digest);
 	const queued = memory.saveQueuedAt;
 	if (staticData !== undefined && (queued === undefined || nowMs - queued > SAVE_QUEUED_MS)) {

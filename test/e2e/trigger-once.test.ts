@@ -65,6 +65,19 @@ function resend(by: CallbackSender, callback: SentCallback): Promise<SentCallbac
 	return by.send({ docId: callback.documentId, kind: 'resent' });
 }
 
+/**
+ * Sends as a sender that retries what n8n could not take (a 5xx, or no answer) would: n8n 1.x
+ * answers 503 "Database is not ready" while its database is too busy to answer a ping.
+ */
+async function deliver(by: CallbackSender, request: CallbackRequest): Promise<SentCallback> {
+	let sent = await by.send(request);
+	for (let retry = 0; retry < 5 && (sent.status === 0 || sent.status >= 500); retry++) {
+		await new Promise((resolve) => setTimeout(resolve, 5000));
+		sent = await resend(by, sent);
+	}
+	return sent;
+}
+
 const settle = () => new Promise((resolve) => setTimeout(resolve, 1500));
 const count = async (workflowId = ONCE.id) => (await n8n.executions(workflowId)).count;
 
@@ -202,8 +215,8 @@ test('re-sent after n8n restarted: still one execution', async () => {
 
 /**
  * n8n 1.x's SQLite driver runs writes in parallel: of a burst's saves, one made earlier can land
- * last and miss the newest callbacks (1 or 2 of 100 seen). The next request to the process saves
- * all it remembers again, so on 1.x one repeat comes between the burst and the restart.
+ * last and miss the newest callbacks (1 or 2 of 100 seen). A repeat, which the trigger answers
+ * itself, puts the stored copy right, so on 1.x one repeat comes between the burst and the restart.
  */
 const SAVES_IN_ORDER = major !== 1;
 
@@ -211,12 +224,20 @@ test(`${BURST} distinct callbacks at once: ${BURST} executions; re-sent after a 
 	const before = await count();
 	const by = sender(ONCE.path, SIGNATURE_FORMS[4], BURST_TIMEOUT_MS);
 	const requests: CallbackRequest[] = BURST_DOCS.map((docId) => ({ docId }));
-	const sent = await Promise.all(requests.map((request) => by.send(request)));
+	const sent = await Promise.all(requests.map((request) => deliver(by, request)));
 	const ms = sent.map((one) => one.ms).sort((a, b) => a - b);
+	const retried = sent.filter((one) => one.kind === 'resent').length;
 	console.log(
-		`n8n ${major}.x, ${BURST} callbacks at once: answered in median ${ms[BURST / 2]} ms, max ${ms[BURST - 1]} ms`,
+		`n8n ${major}.x, ${BURST} callbacks at once: answered in median ${ms[BURST / 2]} ms, max ${ms[BURST - 1]} ms; ${retried} re-sent after a 5xx or no answer`,
 	);
-	expect(sent.filter((one) => !isDeepStrictEqual(answerOf(one), RUN_STARTED))).toEqual([]);
+	// A retried callback whose first delivery got through is acknowledged instead of started.
+	expect(
+		sent.filter(
+			(one) =>
+				one.status !== 200 ||
+				![RUN_STARTED, ACKNOWLEDGED].some((answer) => isDeepStrictEqual(answerOf(one), answer)),
+		),
+	).toEqual([]);
 	await n8n.finished(ONCE.id, before + BURST, 300_000);
 	if (!SAVES_IN_ORDER) {
 		const repeat = await resend(sender(ONCE.path), sent[0]);

@@ -48,6 +48,27 @@ describe('admit, at the webhook', () => {
 	});
 });
 
+describe('a stored copy that is behind', () => {
+	it('a repeat, which the trigger answers itself, puts back what a save landing out of order lost', () => {
+		const key = newKey();
+		const first: IDataObject = {};
+		confirm(key, first, idOf('e1'), NOW);
+		const older = savedCopy(first);
+		const second: IDataObject = {};
+		confirm(key, second, idOf('e2'), NOW + 1);
+		// n8n 1.x wrote the first save last: the database holds e1 only.
+		const loaded = savedCopy(older);
+		expect(admit(key, loaded, idOf('e1'), NOW + 2)).toBe('started');
+		const repaired = savedCopy(loaded);
+		expect((repaired.callbacks as { entries: string }).entries).toHaveLength(2 * 23);
+		// Up to date, a repeat writes nothing.
+		const upToDate = savedCopy(repaired);
+		expect(admit(key, upToDate, idOf('e2'), NOW + 3)).toBe('started');
+		expect(upToDate.callbacks).toEqual(repaired.callbacks);
+		expect(upToDate.callbacks).not.toHaveProperty('toJSON');
+	});
+});
+
 describe('confirm, in the run', () => {
 	it('records the first run, stops a second one', () => {
 		const key = newKey();
