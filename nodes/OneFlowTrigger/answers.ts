@@ -74,5 +74,7 @@ export function refuseTooOld(context: IWebhookFunctions): IWebhookResponseData {
 		context,
 		'1Flow Trigger refused a callback older than the callbacks it remembers (a replay, or a delivery over 48 hours late)',
 	);
-	return answer(context, 422, { error: 'Too old: older than the callbacks this trigger remembers' });
+	return answer(context, 422, {
+		error: 'Too old: older than the callbacks this trigger remembers',
+	});
 }

@@ -128,7 +128,11 @@ export async function receiveCallback(this: IWebhookFunctions): Promise<IWebhook
 	if (!isWanted(body, events)) return answer(this, 200, NOT_STARTED);
 	const time = bodyTimeMsOf(body) ?? (form === 'body' ? undefined : now);
 	if (time === undefined)
-		return refuse(this, 401, 'no readable status.updatedAt in a callback signed over the body alone');
+		return refuse(
+			this,
+			401,
+			'no readable status.updatedAt in a callback signed over the body alone',
+		);
 	// A clock running ahead cannot make an entry outlive the window.
 	const callbackId = callbackIdOf(rawBody, Math.min(time, now));
 	// The Test URL (mode manual) runs every callback and leaves the Production URL's memory alone.

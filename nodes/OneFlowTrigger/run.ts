@@ -9,7 +9,10 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { confirm, memoryKey, staticDataOf } from './memory';
 
 export async function runCallback(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData().map((item, index) => ({ ...item, pairedItem: { item: index } }));
+	const items = this.getInputData().map((item, index) => ({
+		...item,
+		pairedItem: { item: index },
+	}));
 	const callbackId = items[0]?.json.callbackId;
 	// Test runs, and items that did not come from a callback (pinned, or typed in), pass as they are.
 	if (typeof callbackId !== 'string' || this.getMode() === 'manual') return [items];
