@@ -13,9 +13,11 @@
  * Each process keeps the memory per trigger and mode (Test URL apart from Production URL), and
  * merges what other processes saved.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 
 import type { IDataObject } from 'n8n-workflow';
+
+import { ENTRY_CHARS, entryOf, parseId } from './identity';
 
 /** Figures and their reasons: docs/trigger-security.md#repeats. */
 const CAPACITY = 5_000;
@@ -23,9 +25,6 @@ const WINDOW_S = 48 * 3600;
 const PENDING_MS = 120_000;
 const SAVE_QUEUED_MS = 30_000;
 
-/** An entry: 16 characters of digest (base64url of 12 bytes), 7 of time (base36 seconds). */
-const DIGEST_CHARS = 16;
-const ENTRY_CHARS = DIGEST_CHARS + 7;
 const FORMAT = 2;
 const KEY = 'callbacks';
 
@@ -59,45 +58,9 @@ interface Memory {
 
 const memories = new Map<string, Memory>();
 
-/** Whose memory: each trigger node of each workflow has its own. */
-export function memoryKey(context: {
-	getWorkflow(): { id?: string };
-	getNode(): { id: string };
-}): string {
-	return `${context.getWorkflow().id ?? ''}:${context.getNode().id}`;
-}
-
-/** The node's static data; undefined when n8n holds none usable (null, or not an object). */
-export function staticDataOf(context: {
-	getWorkflowStaticData(type: string): IDataObject;
-}): IDataObject | undefined {
-	try {
-		const data: unknown = context.getWorkflowStaticData('node');
-		return typeof data === 'object' && data !== null && !Array.isArray(data)
-			? (data as IDataObject)
-			: undefined;
-	} catch {
-		return undefined;
-	}
-}
-
-/** What identifies a callback: its raw body's digest and its time (seconds), as one text. */
-export function callbackIdOf(rawBody: Buffer, timeMs: number): string {
-	const digest = createHash('sha256').update(rawBody).digest().subarray(0, 12);
-	const seconds = Math.max(0, Math.floor(timeMs / 1000));
-	return digest.toString('base64url') + seconds.toString(36).padStart(7, '0');
-}
-
-function parseId(id: string): { digest: string; seconds: number } | undefined {
-	if (id.length !== ENTRY_CHARS) return undefined;
-	const seconds = parseInt(id.slice(DIGEST_CHARS), 36);
-	return Number.isFinite(seconds) ? { digest: id.slice(0, DIGEST_CHARS), seconds } : undefined;
-}
-
 function entriesOf(memory: Memory): string {
 	let text = '';
-	for (const [digest, seconds] of memory.started)
-		text += digest + seconds.toString(36).padStart(7, '0');
+	for (const [digest, seconds] of memory.started) text += entryOf(digest, seconds);
 	return text;
 }
 
@@ -227,6 +190,3 @@ export function confirm(
 	}
 	return true;
 }
-
-/** The memory's fixed figures, for tests and docs. */
-export const MEMORY_FIGURES = { CAPACITY, WINDOW_S, PENDING_MS, SAVE_QUEUED_MS };

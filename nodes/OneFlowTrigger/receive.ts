@@ -28,7 +28,8 @@ import {
 	parseCallback,
 	type CallbackOutput,
 } from './callback';
-import { admit, callbackIdOf, memoryKey, staticDataOf } from './memory';
+import { callbackIdOf, memoryKey, staticDataOf } from './identity';
+import { admit } from './memory';
 import { checkHeaders, signedForm, type SignedForm } from './signature';
 
 const CREDENTIAL_TYPE = 'oneFlowCallbackApi';

@@ -6,7 +6,8 @@
  */
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { confirm, memoryKey, staticDataOf } from './memory';
+import { memoryKey, staticDataOf } from './identity';
+import { confirm } from './memory';
 
 export async function runCallback(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData().map((item, index) => ({

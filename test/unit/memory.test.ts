@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 
 import type { IDataObject } from 'n8n-workflow';
 
-import { admit, callbackIdOf, confirm } from '../../nodes/OneFlowTrigger/memory';
+import { callbackIdOf } from '../../nodes/OneFlowTrigger/identity';
+import { admit, confirm } from '../../nodes/OneFlowTrigger/memory';
 
 const CAPACITY = 5_000;
 const WINDOW_MS = 48 * 3600 * 1000;
