@@ -26,7 +26,13 @@ const { major } = suiteEnvironment();
 const BURST = 100;
 const FORM_DOCS = SIGNATURE_FORMS.map((_, index) => `doc_resend_${index + 1}`);
 const BURST_DOCS = Array.from({ length: BURST }, (_, index) => `doc_burst_${index + 1}`);
-const topic = topicOfThisFile('trigger-once', [...FORM_DOCS, ...BURST_DOCS, 'doc_restart']);
+const topic = topicOfThisFile('trigger-once', [
+	...FORM_DOCS,
+	...BURST_DOCS,
+	'doc_restart',
+	'doc_replayed',
+	'doc_after_replay',
+]);
 const ONCE = { id: 'e2eTriggerOnce01', path: `${randomUUID()}/callback` };
 const DELETED = {
 	id: 'e2eTriggerDelCr1',
@@ -198,6 +204,22 @@ test('each signature form: the same body re-signed with a fresh timestamp is ans
 			deleted: 1,
 		});
 	}
+});
+
+test('a genuine callback whose document reached its state 49 hours ago (a replay): 422, no execution; a fresh one right after: one', async () => {
+	const before = await count();
+	const old = new Date(Date.now() - 49 * 3600 * 1000).toISOString();
+	const by = sender(ONCE.path, SIGNATURE_FORMS[0]);
+	const replay = await by.send({
+		docId: 'doc_replayed',
+		document: { status: { extractionStatus: 'INDEXED', updatedAt: old } },
+	});
+	expect(replay.status).toBe(422);
+	const fresh = await by.send({ docId: 'doc_after_replay' });
+	expect(answerOf(fresh)).toEqual(RUN_STARTED);
+	await n8n.finished(ONCE.id, before + 1);
+	await settle();
+	expect([await count(), topic().emulator.deleteCount('doc_replayed')]).toEqual([before + 1, 0]);
 });
 
 test('re-sent after n8n restarted: still one execution', async () => {
