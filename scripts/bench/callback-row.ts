@@ -152,7 +152,7 @@ async function warmUp(sender: CallbackSender, prefix: string): Promise<void> {
 function logErrors(logs: string): Array<[string, number]> {
 	const counts = new Map<string, number>();
 	for (const line of logs.split('\n'))
-		if (/error|exception|timed? ?out/i.test(line)) {
+		if (/error|exception|timed? ?out|not ready|failed/i.test(line)) {
 			const key = line.trim().replace(/\d+/g, '#').slice(0, 200);
 			counts.set(key, (counts.get(key) ?? 0) + 1);
 		}
