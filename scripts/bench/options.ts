@@ -2,6 +2,7 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
+import { TRIGGER_ROWS, type LoadSizes } from './callback-row';
 import type { Placement } from './emulator';
 
 interface Sizes {
@@ -15,6 +16,8 @@ interface Sizes {
 	profile: number;
 	/** Queue mode: executions fired at once (one burst per entry), deletes per execution. */
 	queue: { executions: number[]; perExecution: number };
+	/** The Trigger scenario's load; memoryFill: accepted callbacks before the "memory at its cap" row. */
+	trigger: LoadSizes & { memoryFill: number };
 	repeat: number;
 	/** Deletes per client (and through the node) before anything is measured, for the JIT. */
 	warmup: number;
@@ -29,6 +32,14 @@ const FULL_SIZES: Sizes = {
 	placement: 2000,
 	profile: 2000,
 	queue: { executions: [6, 10], perExecution: 300 },
+	trigger: {
+		burst: 100,
+		streamPerSecond: 20,
+		streamSeconds: 20,
+		surge: 2000,
+		surgeInFlight: 20,
+		memoryFill: 5000,
+	},
 	repeat: 3,
 	warmup: 1000,
 };
@@ -41,6 +52,14 @@ const QUICK_SIZES: Sizes = {
 	placement: 500,
 	profile: 500,
 	queue: { executions: [2, 4], perExecution: 100 },
+	trigger: {
+		burst: 50,
+		streamPerSecond: 10,
+		streamSeconds: 5,
+		surge: 200,
+		surgeInFlight: 20,
+		memoryFill: 300,
+	},
 	repeat: 1,
 	warmup: 300,
 };
@@ -52,6 +71,8 @@ export interface Options {
 	out: string;
 	placement: Placement;
 	sizes: Sizes;
+	/** Rows of the Trigger scenario, by name (TRIGGER_ROWS). */
+	triggerRows: string[];
 	/** Built package to load (its package.json "n8n" section names dist/...). */
 	packageDir: string;
 }
@@ -66,7 +87,25 @@ function usage(names: string[]): string {
 		'  --placement   where the emulator runs for all but the placement scenario (default child)',
 		'  --repeat      repetitions of the overhead, placement and queue runs (median is reported; default 3, quick 1)',
 		'  --package-dir built package to benchmark (default: this repository, its dist/ as built); e.g. a copy built from another commit',
+		`  --trigger-rows rows of the trigger scenario: ${Object.keys(TRIGGER_ROWS).join(', ')} (default: all)`,
+		'  --memory-fill accepted callbacks sent before the "memory at its cap" row (default 5000, quick 300)',
 	].join('\n');
+}
+
+/** A comma-separated list of known names; all of them when not given. */
+function listOf(
+	given: string | undefined,
+	known: string[],
+	what: string,
+	names: string[],
+): string[] {
+	const list = (given ?? known.join(','))
+		.split(',')
+		.map((name) => name.trim())
+		.filter((name) => name !== '');
+	for (const name of list)
+		if (!known.includes(name)) throw new Error(`Unknown ${what} "${name}".\n${usage(names)}`);
+	return list;
 }
 
 /** The command line; undefined after --help. `names`: the scenarios, in the order they run. */
@@ -80,6 +119,8 @@ export function readOptions(root: string, names: string[]): Options | undefined 
 			placement: { type: 'string', default: 'child' },
 			repeat: { type: 'string' },
 			'package-dir': { type: 'string' },
+			'trigger-rows': { type: 'string' },
+			'memory-fill': { type: 'string' },
 			help: { type: 'boolean', short: 'h', default: false },
 		},
 	});
@@ -87,13 +128,7 @@ export function readOptions(root: string, names: string[]): Options | undefined 
 		console.log(usage(names));
 		return undefined;
 	}
-	const only = (values.only ?? names.join(','))
-		.split(',')
-		.map((name) => name.trim())
-		.filter((name) => name !== '');
-	for (const name of only) {
-		if (!names.includes(name)) throw new Error(`Unknown scenario "${name}".\n${usage(names)}`);
-	}
+	const only = listOf(values.only, names, 'scenario', names);
 	if (values.placement !== 'child' && values.placement !== 'in-process') {
 		throw new Error(`--placement must be child or in-process, got ${values.placement}`);
 	}
@@ -104,6 +139,18 @@ export function readOptions(root: string, names: string[]): Options | undefined 
 			throw new Error(`--repeat expects a positive integer, got ${values.repeat}`);
 		sizes.repeat = repeat;
 	}
+	if (values['memory-fill'] !== undefined) {
+		const fill = Number(values['memory-fill']);
+		if (!Number.isInteger(fill) || fill < 1)
+			throw new Error(`--memory-fill expects a positive integer, got ${values['memory-fill']}`);
+		sizes.trigger = { ...sizes.trigger, memoryFill: fill };
+	}
+	const triggerRows = listOf(
+		values['trigger-rows'],
+		Object.keys(TRIGGER_ROWS),
+		'trigger row',
+		names,
+	);
 	return {
 		quick: values.quick,
 		full: values.full,
@@ -111,6 +158,7 @@ export function readOptions(root: string, names: string[]): Options | undefined 
 		out: resolve(root, values.out ?? join('bench-results', 'bench.json')),
 		placement: values.placement,
 		sizes,
+		triggerRows,
 		packageDir: resolve(values['package-dir'] ?? root),
 	};
 }

@@ -9,6 +9,7 @@ import { rateLimit } from './ratelimit';
 import { scale } from './scale';
 import type { Scenario } from './scenario';
 import { throughput } from './throughput';
+import { trigger } from './trigger';
 import { upload } from './upload';
 
 export const SCENARIOS: Record<string, Scenario> = {
@@ -22,4 +23,5 @@ export const SCENARIOS: Record<string, Scenario> = {
 	upload,
 	get,
 	queue,
+	trigger,
 };

@@ -4,7 +4,6 @@
  * the secret checks, and written next to the user folder for a look after a failure.
  */
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { DatabaseSync } from 'node:sqlite';
 import { basename, join } from 'node:path';
 
 import type { IRun } from 'n8n-workflow';
@@ -19,6 +18,7 @@ import {
 	type N8nServer,
 } from '../../../testkit/n8n';
 import { freePort } from '../../../testkit/free-port';
+import { querySqlite } from '../../../testkit/n8n-sqlite';
 import { parseRun } from './run-data';
 
 export interface Execution extends CliResult {
@@ -117,16 +117,9 @@ export class N8nInstance {
 		this.keep(['start'], server.logs());
 	}
 
-	/** Reads rows from n8n's SQLite database (n8n must not be writing to it). */
+	/** Reads rows from n8n's SQLite database (on n8n 1.x, while n8n is not writing to it). */
 	query<Row>(sql: string): Row[] {
-		const db = new DatabaseSync(join(this.userFolder, '.n8n', 'database.sqlite'), {
-			readOnly: true,
-		});
-		try {
-			return db.prepare(sql).all() as Row[];
-		} finally {
-			db.close();
-		}
+		return querySqlite<Row>(this.userFolder, sql);
 	}
 
 	/** Every file n8n keeps its database in (main file plus WAL/journal, if any). */
