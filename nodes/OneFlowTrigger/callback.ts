@@ -2,6 +2,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { lineItemRows, simplifyDocument } from '../OneFlow/shared/document';
+import { isFailure } from '../OneFlow/shared/failure';
 
 export type CallbackOutput = 'callback' | 'simplified' | 'lineItems';
 
@@ -33,7 +34,10 @@ export function callbackItems(
 	const event = body.event ?? null;
 	// `verified` comes last: no field 1Flow sends can claim it.
 	if (output === 'simplified') return [{ event, ...simplifyDocument(body, documentId), verified }];
-	if (output === 'lineItems')
-		return lineItemRows(body, documentId).map((row) => ({ event, ...row, verified }));
+	if (output === 'lineItems') {
+		const rows = lineItemRows(body, documentId);
+		if (isFailure(rows)) return [{ event, documentId, error: rows.message, verified }];
+		return rows.map((row) => ({ event, ...row, verified }));
+	}
 	return [{ ...body, verified }];
 }
