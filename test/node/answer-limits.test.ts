@@ -221,3 +221,20 @@ describeEachTransport(
 		});
 	},
 );
+
+describe('A document at the caps of One Item per Line Item', () => {
+	test('10,000 line items and 200 header fields: split into 10,000 items, each paired with its input', async () => {
+		await start();
+		// The emulated invoice's own 7 fields and 193 more.
+		emulator.addDocuments(WEBHOOK, ['doc_caps'], { lineItems: 10_000, extraFields: 193 });
+		const result = await get('10,000 x 200, One Item per Line Item', 'doc_caps', {
+			output: 'lineItems',
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.main).toHaveLength(10_000);
+		expect(result.main.every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(
+			true,
+		);
+		expect(result.main[9_999].json).toMatchObject({ lineNumber: 10_000, field193: 'v193' });
+	});
+});
