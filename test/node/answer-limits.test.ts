@@ -84,7 +84,7 @@ describeEachTransport('An answer dripped one byte per 100 ms', ({ transport }) =
 			'1Flow\'s answer took longer than 4 s while reading document "doc_001"',
 		);
 		expect((result.error as NodeApiError).description).toMatch(
-			/still going after the most one attempt may take, .* though bytes kept arriving; nothing was changed in 1Flow\. Raise "Timeout \(Milliseconds\)".*\(2 attempts were made\.\)/,
+			/still going after the most one attempt may take, .* though bytes kept moving; nothing was changed in 1Flow\. Raise "Timeout \(Milliseconds\)".*\(2 attempts were made\.\)/,
 		);
 		expect(emulator.requests).toHaveLength(2);
 		await expectConnectionClosed();

@@ -122,7 +122,7 @@ export function networkFailure(
 		case 'deadline':
 			return failure(
 				`1Flow's answer took longer than ${Math.round(limits.deadlineMs / 1000)} s while ${action.doing}`,
-				`The request to ${origin} was still going after the most one attempt may take, which grows with "Timeout (Milliseconds)" and the size of a file sent, though bytes kept arriving; ${action.unknownOutcome}. Raise "Timeout (Milliseconds)" in the node's options if 1Flow is this slow, or ${action.runAgain}.`,
+				`The request to ${origin} was still going after the most one attempt may take, which grows with "Timeout (Milliseconds)" and the size of a file sent, though bytes kept moving; ${action.unknownOutcome}. Raise "Timeout (Milliseconds)" in the node's options if 1Flow is this slow, or ${action.runAgain}.`,
 			);
 		case 'tooLarge':
 			return failure(
