@@ -5,6 +5,7 @@
  */
 import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
+import type { Failure } from '../OneFlow/shared/failure';
 import type { Refusal } from './signature';
 
 export const TOLERANCE_MESSAGE = 'Timestamp Tolerance must be a number of seconds from 30 to 3600';
@@ -77,4 +78,14 @@ export function refuseTooOld(context: IWebhookFunctions): IWebhookResponseData {
 	return answer(context, 422, {
 		error: 'Too old: older than the callbacks this trigger remembers',
 	});
+}
+
+/** A genuine callback whose document is too large for One Item per Line Item: nothing starts. */
+export function refuseTooLarge(context: IWebhookFunctions, failure: Failure): IWebhookResponseData {
+	logOncePerMinute(
+		context,
+		'1Flow Trigger refused a document too large for One Item per Line Item',
+	);
+	context.logger.info(`1Flow Trigger did not start a run: ${failure.message}`);
+	return answer(context, 422, { error: failure.message });
 }

@@ -2,6 +2,7 @@
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { lineItemRows, simplifyDocument } from '../OneFlow/shared/document';
+import { isFailure, type Failure } from '../OneFlow/shared/failure';
 
 export type CallbackOutput = 'callback' | 'simplified' | 'lineItems';
 
@@ -49,22 +50,20 @@ export function bodyTimeMsOf(body: IDataObject): number | undefined {
 }
 
 /**
- * The items the workflow starts with: the callback as sent, simplified, or one per line item.
- * Each is built here as `{ json }`, whatever keys the body has; `verified` and `callbackId` come
- * last, so no field 1Flow sends can claim them.
+ * The items the workflow starts with: the callback as sent, simplified, or one per line item
+ * (a Failure when the document is too large to split). Each is built here as `{ json }`, whatever
+ * keys the body has; `verified` and `callbackId` come last, so no field 1Flow sends can claim them.
  */
 export function callbackItems(
 	body: IDataObject,
 	output: CallbackOutput,
 	trigger: { verified: boolean; callbackId: string },
-): INodeExecutionData[] {
+): INodeExecutionData[] | Failure {
 	const documentId = typeof body.documentId === 'string' ? body.documentId : '';
 	const event = body.event ?? null;
+	if (output === 'callback') return [{ json: { ...body, ...trigger } }];
 	const rows =
-		output === 'simplified'
-			? [{ event, ...simplifyDocument(body, documentId) }]
-			: output === 'lineItems'
-				? lineItemRows(body, documentId).map((row) => ({ event, ...row }))
-				: [{ ...body }];
-	return rows.map((row) => ({ json: { ...row, ...trigger } }));
+		output === 'simplified' ? [simplifyDocument(body, documentId)] : lineItemRows(body, documentId);
+	if (isFailure(rows)) return rows;
+	return rows.map((row) => ({ json: { event, ...row, ...trigger } }));
 }

@@ -5,18 +5,15 @@
  * run is answered by n8n once it has stored the execution, so a failure there reaches 1Flow as a
  * 5xx it can retry, and a surge waits for n8n instead of outrunning its database.
  */
-import type {
-	IDataObject,
-	IWebhookFunctions,
-	IWebhookResponseData,
-	INodeExecutionData,
-} from 'n8n-workflow';
+import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
+import { isFailure } from '../OneFlow/shared/failure';
 import {
 	EVENTS_MESSAGE,
 	TOLERANCE_MESSAGE,
 	answer,
 	refuse,
+	refuseTooLarge,
 	refuseTooOld,
 	type Reason,
 } from './answers';
@@ -136,6 +133,9 @@ export async function receiveCallback(this: IWebhookFunctions): Promise<IWebhook
 		);
 	// A clock running ahead cannot make an entry outlive the window.
 	const callbackId = callbackIdOf(rawBody, Math.min(time, now));
+	const output = (options.output ?? 'callback') as CallbackOutput;
+	const items = callbackItems(body, output, { verified: form !== undefined, callbackId });
+	if (isFailure(items)) return refuseTooLarge(this, items);
 	// The Test URL (mode manual) runs every callback and leaves the Production URL's memory alone.
 	const admission =
 		this.getMode() === 'manual'
@@ -147,11 +147,7 @@ export async function receiveCallback(this: IWebhookFunctions): Promise<IWebhook
 	if (admission === 'pending')
 		return answer(this, 503, { error: 'Being started: retry later' }, { 'Retry-After': '60' });
 
-	const output = (options.output ?? 'callback') as CallbackOutput;
-	const workflowData: INodeExecutionData[][] = [
-		callbackItems(body, output, { verified: form !== undefined, callbackId }),
-	];
 	const documentId = typeof body.documentId === 'string' ? body.documentId : '';
 	this.logger.info('1Flow Trigger accepted a callback', { documentId, callbackId });
-	return { workflowData, webhookResponse: { received: true, started: true } };
+	return { workflowData: [items], webhookResponse: { received: true, started: true } };
 }

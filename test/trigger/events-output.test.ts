@@ -130,6 +130,37 @@ describe('1Flow Trigger: output', () => {
 		expectNoSecretIn(trigger);
 	});
 
+	it('One Item per Line Item, 10,000 header fields × 10,000 line items: 422 with the numbers, no run; the next callback runs', async () => {
+		const trigger = await openTrigger({ options: { output: 'lineItems' } });
+		const fields = Object.fromEntries(
+			Array.from({ length: 10_000 }, (_, index) => [`field${index}`, index]),
+		);
+		const items = Array.from({ length: 10_000 }, (_, index) => ({ line: index }));
+		const updatedAt = new Date().toISOString();
+		const rss = process.memoryUsage().rss;
+		const huge = await trigger.sender.send({
+			docId: 'doc_huge',
+			document: {
+				status: { extractionStatus: 'INDEXED', updatedAt },
+				document: null,
+				extraction: { fields, tables: { items } },
+			},
+		});
+		console.log(
+			`10,000 × 10,000 to One Item per Line Item: answered in ${huge.ms} ms, RSS +${Math.round((process.memoryUsage().rss - rss) / 1e6)} MB`,
+		);
+		expect(huge.status).toBe(422);
+		expect(answerOf(huge)).toEqual({ error: expect.stringContaining('10,000 line items') });
+		const next = await trigger.sender.send({ docId: 'doc_after_huge', lineItems: 2 });
+		expect(next.status).toBe(200);
+		expect((await trigger.runs()).map((run) => run.map((item) => item.documentId))).toEqual([
+			['doc_after_huge', 'doc_after_huge'],
+		]);
+		expect(trigger.endpoint.logs().join('\n')).toContain(
+			'refused a document too large for One Item per Line Item',
+		);
+	});
+
 	it('One Item per Line Item without line items: one item, lineNumber null', async () => {
 		const trigger = await openTrigger({ options: { output: 'lineItems' } });
 		await trigger.sender.send({ docId: 'doc_no_lines', lineItems: 0 });
