@@ -4,7 +4,9 @@ import {
 	type ICredentialTestFunctions,
 	type ICredentialsDecrypted,
 	type IDataObject,
+	type IExecuteFunctions,
 	type IHookFunctions,
+	type INodeExecutionData,
 	type INodeCredentialTestResult,
 	type INodeType,
 	type INodeTypeDescription,
@@ -13,13 +15,18 @@ import {
 } from 'n8n-workflow';
 
 import { outputOption } from '../OneFlow/shared/document';
-import { receiveCallback, TOLERANCE_MESSAGE, toleranceMsOf } from './receive';
+import { EVENTS_MESSAGE, TOLERANCE_MESSAGE } from './answers';
+import { eventsOf } from './callback';
+import { receiveCallback, toleranceMsOf } from './receive';
+import { runCallback } from './run';
 
-/** At activation: a tolerance that is not a number in range would make no window at all. */
+/** At activation: a tolerance out of range would make no window, bad Events no choice at all. */
 async function checkOptions(this: IHookFunctions): Promise<boolean> {
 	let options: IDataObject = {};
+	let events: unknown;
 	try {
 		options = this.getNodeParameter('options', {}) as IDataObject;
+		events = this.getNodeParameter('events', ['document.ready']);
 	} catch {
 		// Unreadable here (e.g. an expression needing input data): checked per callback instead.
 		return true;
@@ -27,6 +34,10 @@ async function checkOptions(this: IHookFunctions): Promise<boolean> {
 	if (toleranceMsOf(options) === undefined)
 		throw new NodeOperationError(this.getNode(), TOLERANCE_MESSAGE, {
 			description: 'The option is set on the 1Flow Trigger (Options > Timestamp Tolerance).',
+		});
+	if (eventsOf(events) === undefined)
+		throw new NodeOperationError(this.getNode(), EVENTS_MESSAGE, {
+			description: 'Choose the events in the 1Flow Trigger, or make the expression give a list.',
 		});
 	return true;
 }
@@ -46,7 +57,14 @@ export class OneFlowTrigger implements INodeType {
 		credentials: [{ name: 'oneFlowCallbackApi', required: false, testedBy: 'checkSigningSecret' }],
 		subtitle: '={{ $parameter["events"].join(", ") }}',
 		webhooks: [
-			{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'callback' },
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				// n8n answers once the execution is stored, with the webhook's own response.
+				responseMode: 'onReceived',
+				responseData: '',
+				path: 'callback',
+			},
 		],
 		properties: [
 			{
@@ -158,5 +176,10 @@ export class OneFlowTrigger implements INodeType {
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await receiveCallback.call(this);
+	}
+
+	// Runs first in the run a callback started: records the callback once its execution exists.
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await runCallback.call(this);
 	}
 }

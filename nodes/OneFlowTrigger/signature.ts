@@ -24,8 +24,12 @@ export interface SignedHeaders {
 	timestamp: string;
 }
 
-/** What comes before the raw body in each signed string the trigger accepts. */
-const SIGNED_PREFIXES: Array<(timestamp: string) => string> = [() => '', (ts) => `${ts}.`];
+/** What comes before the raw body in each signed string the trigger accepts, by form. */
+const SIGNED_PREFIXES = {
+	body: () => '',
+	'timestamp.body': (timestamp: string) => `${timestamp}.`,
+} as const;
+export type SignedForm = keyof typeof SIGNED_PREFIXES;
 
 const DIGEST_BYTES = 32;
 
@@ -67,16 +71,24 @@ export function checkHeaders(
 	return { digest, timestamp: trimmed };
 }
 
-/** Whether the digest is an HMAC of the raw body in one of the accepted forms. */
-export function signatureMatches(headers: SignedHeaders, rawBody: Buffer, secret: string): boolean {
-	let matched = false;
-	for (const prefix of SIGNED_PREFIXES) {
+/**
+ * Which accepted form the digest is an HMAC of: the body alone, or one that also covers the
+ * timestamp; undefined when none.
+ */
+export function signedForm(
+	headers: SignedHeaders,
+	rawBody: Buffer,
+	secret: string,
+): SignedForm | undefined {
+	let matched: SignedForm | undefined;
+	for (const form of Object.keys(SIGNED_PREFIXES) as SignedForm[]) {
+		const prefix = SIGNED_PREFIXES[form];
 		const expected = createHmac('sha256', secret)
 			.update(prefix(headers.timestamp))
 			.update(rawBody)
 			.digest();
 		// Every form is computed and compared, so the time taken does not tell which one matched.
-		if (timingSafeEqual(expected, headers.digest)) matched = true;
+		if (timingSafeEqual(expected, headers.digest)) matched = form;
 	}
 	return matched;
 }

@@ -30,6 +30,8 @@ export interface RowSpec {
 	database: Database;
 	/** Accepted callbacks sent (and finished) before the measured load: fills the Trigger's memory. */
 	fill: number;
+	/** n8n settings of this row only. */
+	env?: Record<string, string>;
 }
 
 /** The scenario's rows by --trigger-rows name, in the order they run. */
@@ -61,6 +63,15 @@ export const TRIGGER_ROWS: Record<
 		start: 'trigger',
 		database: 'postgres',
 		atCap: false,
+	},
+	// n8n 2.x holds an expression isolate (a pool of 1) through every webhook request of a node
+	// other than its own Webhook node; its legacy engine takes none: this row shows that cost.
+	'trigger-legacy-sqlite': {
+		label: "1Flow Trigger, memory empty, n8n's legacy expression engine",
+		start: 'trigger',
+		database: 'sqlite',
+		atCap: false,
+		env: { N8N_EXPRESSION_ENGINE: 'legacy' },
 	},
 };
 
@@ -179,6 +190,7 @@ export async function runRow(
 		database: spec.database,
 		credentials,
 		workflow,
+		env: spec.env,
 	});
 	try {
 		// The Webhook node takes the same bodies unsigned.

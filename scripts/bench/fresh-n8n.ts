@@ -31,6 +31,8 @@ interface FreshOptions {
 	database: Database;
 	credentials: unknown[];
 	workflow: Record<string, unknown>;
+	/** Settings on top of the test kit's. */
+	env?: Record<string, string>;
 }
 
 const UNFINISHED = "('new', 'running', 'waiting')";
@@ -52,6 +54,7 @@ export class FreshN8n {
 		database,
 		credentials,
 		workflow,
+		env: rowEnv,
 	}: FreshOptions): Promise<FreshN8n> {
 		const app = ensureN8n(2);
 		rmSync(workDir, { recursive: true, force: true });
@@ -66,6 +69,7 @@ export class FreshN8n {
 				// Every execution must stay readable until the row is judged.
 				EXECUTIONS_DATA_PRUNE: 'false',
 				...(postgres ? postgresEnv(postgres) : {}),
+				...rowEnv,
 			};
 			const cli = async (args: string[]) => {
 				const result = await n8nCli(app, args, env);

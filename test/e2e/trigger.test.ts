@@ -272,7 +272,7 @@ test('other events are acknowledged with 200 and start nothing', async () => {
 	]);
 });
 
-test('the test URL ("Listen for test event"): a forged callback is refused and keeps it listening, a signed one runs once', async () => {
+test('the test URL ("Listen for test event"): a forged callback is refused and keeps it listening, a signed one runs once; the same body then runs once on the production URL', async () => {
 	const before = (await executions()).length;
 	const stored = await rest('GET', `/workflows/${IDS.webhook}`);
 	const workflowData = (stored.json as { data: unknown }).data;
@@ -291,7 +291,13 @@ test('the test URL ("Listen for test event"): a forged callback is refused and k
 		'success',
 		1,
 	]);
+	// What was tested is not a repeat for the published workflow.
+	await configureCallbacks({});
+	expect((await sendCallback({ docId: 'doc_test_url', kind: 'resent' })).json).toEqual(RUN_STARTED);
+	const [live] = await finishedExecutions(before + 2);
+	expect([live.mode, live.status]).toEqual(['webhook', 'success']);
 	// A test URL serves one call: the next one finds nothing listening.
+	await configureCallbacks({ path: 'webhook-test' });
 	expect((await sendCallback({ docId: 'doc_test_url', kind: 'signed' })).status).toBe(404);
 });
 
@@ -312,7 +318,7 @@ test('the refusals are explained in n8n log, without the secret', () => {
 
 test('the signing secret is not in stored executions, the database files or any n8n output', async () => {
 	await topic().instance.stopServer();
-	expectNoSecretStored(topic(), { executions: FORM_DOCS.length + 2, marker: 'doc_form_1' });
+	expectNoSecretStored(topic(), { executions: FORM_DOCS.length + 3, marker: 'doc_form_1' });
 	const median = (values: number[]) =>
 		[...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 	const summary = (key: 'toStart' | 'toDelete') =>

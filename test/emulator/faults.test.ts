@@ -1,8 +1,20 @@
-/** The emulator's injected faults: rate limit, error statuses, drops, hangs, lost answers, scripts. */
+/**
+ * The emulator's injected faults: rate limit, error statuses, drops, hangs, lost answers,
+ * dripped and huge answers, scripts.
+ */
+import { request as httpGet } from 'node:http';
 import { performance } from 'node:perf_hooks';
 
 import { DEMO_WEBHOOK, demoDocIds, type FaultAction } from '../../testkit/emulator';
-import { del, expectRejection, send, startEmulator } from '../support/emulator-requests';
+import {
+	AUTH,
+	del,
+	endpoint,
+	expectRejection,
+	getDoc,
+	send,
+	startEmulator,
+} from '../support/emulator-requests';
 import { sleep, waitFor } from '../support/wait';
 
 describe('1Flow emulator: faults', () => {
@@ -139,6 +151,53 @@ describe('1Flow emulator: faults', () => {
 		expect((await del(emulator, 'doc_001')).status).toBe(404);
 		expect(emulator.deleteCount('doc_001')).toBe(1);
 	});
+
+	test('drip: the work is done, its answer sent one byte at a time with its length announced', async () => {
+		const emulator = await startEmulator({
+			faults: { script: () => ({ kind: 'drip', everyMs: 1 }) },
+		});
+		const reply = await del(emulator, 'doc_001');
+		expect([reply.status, reply.json]).toEqual([
+			200,
+			expect.objectContaining({ success: true, documentId: 'doc_001' }),
+		]);
+		expect(reply.headers['content-length']).toBe(String(reply.text.length));
+		expect(emulator.deleteCount('doc_001')).toBe(1);
+		expect(emulator.requests[0]).toMatchObject({ status: 200, deleted: true });
+	});
+
+	test('drip: one byte every 100 ms by default; it stops when the client goes away', async () => {
+		const emulator = await startEmulator({ faults: { script: () => ({ kind: 'drip' }) } });
+		const url = new URL(`${endpoint(emulator, 'get')}?docId=doc_001`);
+		const first = await new Promise<Buffer>((resolve, reject) => {
+			const req = httpGet(url, { headers: AUTH }, (res) =>
+				res.once('data', (chunk: Buffer) => {
+					resolve(chunk);
+					req.destroy();
+				}),
+			);
+			req.on('error', reject);
+			req.end();
+		});
+		expect(first.toString()).toBe('{');
+		await waitFor(() => emulator.inFlight === 0, 'the drip to stop', 2_000);
+		expect(emulator.requests[0].status).toBe('lost');
+	});
+
+	test.each([false, true])(
+		'huge: a valid JSON answer of the size asked for, streamed (length announced: %s)',
+		async (announced) => {
+			const bytes = 5_000_000;
+			const emulator = await startEmulator({
+				faults: { script: () => ({ kind: 'huge', bytes, announced }) },
+			});
+			const reply = await getDoc(emulator, 'doc_001');
+			expect([reply.status, reply.text.length]).toEqual([200, bytes]);
+			expect(reply.json).toMatchObject({ success: true, documentId: 'doc_001' });
+			expect(reply.headers['content-length']).toBe(announced ? String(bytes) : undefined);
+			expect(emulator.requests[0].status).toBe(200);
+		},
+	);
 
 	test('redirect: 302 with Location = redirectTo + original path', async () => {
 		const emulator = await startEmulator({ faults: { redirectTo: 'https://app.1flow.example/' } });

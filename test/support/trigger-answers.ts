@@ -13,3 +13,6 @@ export function answerOf(sent: { reply: string }): unknown {
 		return sent.reply;
 	}
 }
+
+/** The trigger's `callbackId` on every item: 16 characters of body digest, 7 of time. */
+export const CALLBACK_ID = expect.stringMatching(/^[A-Za-z0-9_-]{16}[0-9a-z]{7}$/) as unknown;

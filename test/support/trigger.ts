@@ -24,13 +24,17 @@ export interface TriggerSettings {
 	name?: string;
 	/** The workflow's static data, shared with other triggers opened on it (default: its own). */
 	staticData?: StaticDataStore;
+	/** The node's id: the same id is the same trigger (default: a new one). */
+	id?: string;
+	/** `manual` listens on the Test URL; default the Production URL. */
+	mode?: 'manual' | 'webhook';
 }
 
 export interface OpenTrigger {
 	endpoint: WebhookEndpoint;
 	sender: CallbackSender;
-	/** The items of every run the callbacks started, in order. */
-	runs(): Array<Array<Record<string, unknown>>>;
+	/** The items every run handed on past the trigger, in order of the callbacks (after the runs ended). */
+	runs(): Promise<Array<Array<Record<string, unknown>>>>;
 }
 
 /** Triggers opened through the returned function are closed after each test. */
@@ -46,6 +50,8 @@ export function triggersPerTest(): (settings?: TriggerSettings) => Promise<OpenT
 		const endpoint = await openWebhook({
 			node: 'oneFlowTrigger',
 			name: settings.name,
+			id: settings.id,
+			mode: settings.mode,
 			staticData: settings.staticData,
 			parameters: {
 				events: settings.events ?? ['document.ready'],
@@ -59,12 +65,12 @@ export function triggersPerTest(): (settings?: TriggerSettings) => Promise<OpenT
 			...settings.sender,
 			url: endpoint.url,
 		});
-		const runs = () =>
-			endpoint.calls
-				.filter((call) => call.workflowData !== undefined)
-				.map((call) =>
-					(call.workflowData?.[0] ?? []).map((item) => item.json as Record<string, unknown>),
-				);
+		const runs = async () => {
+			await endpoint.runsEnded();
+			return endpoint.calls
+				.filter((call) => call.ran !== undefined && call.ran.length > 0)
+				.map((call) => (call.ran ?? []).map((item) => item.json as Record<string, unknown>));
+		};
 		return { endpoint, sender, runs };
 	};
 }

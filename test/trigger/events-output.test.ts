@@ -1,7 +1,7 @@
 /** The 1Flow Trigger's Events setting and output modes, in n8n's engine. */
 import { signatureOf } from '../../testkit/emulator';
 import { SIGNING_SECRET, expectNoSecretIn, triggersPerTest } from '../support/trigger';
-import { ACKNOWLEDGED, answerOf } from '../support/trigger-answers';
+import { ACKNOWLEDGED, CALLBACK_ID, answerOf } from '../support/trigger-answers';
 
 const openTrigger = triggersPerTest();
 
@@ -16,7 +16,7 @@ describe('1Flow Trigger: events', () => {
 				reply: ACKNOWLEDGED,
 			});
 		}
-		expect(trigger.runs()).toEqual([]);
+		expect(await trigger.runs()).toEqual([]);
 		// A refused signature is refused whatever the event.
 		expect(
 			(await trigger.sender.send({ docId: 'doc_other', event: 'document.failed', kind: 'forged' }))
@@ -39,14 +39,16 @@ describe('1Flow Trigger: events', () => {
 		};
 		const reply = await fetch(trigger.endpoint.url, { method: 'POST', headers, body });
 		expect([reply.status, await reply.json()]).toEqual([200, ACKNOWLEDGED]);
-		expect(trigger.runs()).toEqual([]);
+		expect(await trigger.runs()).toEqual([]);
 	});
 
 	it('Any Event passes document.ready and every other event', async () => {
 		const trigger = await openTrigger({ events: ['*'] });
 		for (const event of ['document.ready', 'document.failed', 'something.new'])
 			expect((await trigger.sender.send({ docId: `doc_${event}`, event })).status).toBe(200);
-		expect(trigger.runs().map((run) => run.map((item) => [item.event, item.documentId]))).toEqual([
+		expect(
+			(await trigger.runs()).map((run) => run.map((item) => [item.event, item.documentId])),
+		).toEqual([
 			[['document.ready', 'doc_document.ready']],
 			[['document.failed', 'doc_document.failed']],
 			[['something.new', 'doc_something.new']],
@@ -57,7 +59,7 @@ describe('1Flow Trigger: events', () => {
 		const trigger = await openTrigger({ events: ['document.ready', 'document.failed'] });
 		for (const event of ['document.ready', 'document.failed', 'document.deleted'])
 			await trigger.sender.send({ docId: 'doc_listed', event });
-		expect(trigger.runs().map((run) => run[0].event)).toEqual([
+		expect((await trigger.runs()).map((run) => run[0].event)).toEqual([
 			'document.ready',
 			'document.failed',
 		]);
@@ -77,13 +79,13 @@ describe('1Flow Trigger: output', () => {
 			'document',
 			'extraction',
 		]);
-		expect(trigger.runs()).toEqual([[{ ...body, verified: true }]]);
+		expect(await trigger.runs()).toEqual([[{ ...body, verified: true, callbackId: CALLBACK_ID }]]);
 	});
 
 	it('Simplified: one flat item with the header fields and the line items as a list', async () => {
 		const trigger = await openTrigger({ options: { output: 'simplified' } });
 		await trigger.sender.send({ docId: 'doc_simple', lineItems: 2 });
-		const [[item]] = trigger.runs();
+		const [[item]] = await trigger.runs();
 		expect(item).toMatchObject({
 			event: 'document.ready',
 			documentId: 'doc_simple',
@@ -106,7 +108,7 @@ describe('1Flow Trigger: output', () => {
 		const sent = await trigger.sender.send({ docId: 'doc_large', lineItems: 1000 });
 		expect(sent.status).toBe(200);
 		expect(sent.body.length).toBeGreaterThan(70_000);
-		const runs = trigger.runs();
+		const runs = await trigger.runs();
 		expect(runs).toHaveLength(1);
 		expect(runs[0]).toHaveLength(1000);
 		expect(runs[0].map((item) => item.lineNumber)).toEqual(
@@ -128,10 +130,41 @@ describe('1Flow Trigger: output', () => {
 		expectNoSecretIn(trigger);
 	});
 
+	it('One Item per Line Item, 10,000 header fields × 10,000 line items: 422 with the numbers, no run; the next callback runs', async () => {
+		const trigger = await openTrigger({ options: { output: 'lineItems' } });
+		const fields = Object.fromEntries(
+			Array.from({ length: 10_000 }, (_, index) => [`field${index}`, index]),
+		);
+		const items = Array.from({ length: 10_000 }, (_, index) => ({ line: index }));
+		const updatedAt = new Date().toISOString();
+		const rss = process.memoryUsage().rss;
+		const huge = await trigger.sender.send({
+			docId: 'doc_huge',
+			document: {
+				status: { extractionStatus: 'INDEXED', updatedAt },
+				document: null,
+				extraction: { fields, tables: { items } },
+			},
+		});
+		console.log(
+			`10,000 × 10,000 to One Item per Line Item: answered in ${huge.ms} ms, RSS +${Math.round((process.memoryUsage().rss - rss) / 1e6)} MB`,
+		);
+		expect(huge.status).toBe(422);
+		expect(answerOf(huge)).toEqual({ error: expect.stringContaining('10,000 line items') });
+		const next = await trigger.sender.send({ docId: 'doc_after_huge', lineItems: 2 });
+		expect(next.status).toBe(200);
+		expect((await trigger.runs()).map((run) => run.map((item) => item.documentId))).toEqual([
+			['doc_after_huge', 'doc_after_huge'],
+		]);
+		expect(trigger.endpoint.logs().join('\n')).toContain(
+			'refused a document too large for One Item per Line Item',
+		);
+	});
+
 	it('One Item per Line Item without line items: one item, lineNumber null', async () => {
 		const trigger = await openTrigger({ options: { output: 'lineItems' } });
 		await trigger.sender.send({ docId: 'doc_no_lines', lineItems: 0 });
-		expect(trigger.runs()).toEqual([
+		expect(await trigger.runs()).toEqual([
 			[expect.objectContaining({ documentId: 'doc_no_lines', lineNumber: null, verified: true })],
 		]);
 	});
@@ -149,7 +182,7 @@ describe('1Flow Trigger: output', () => {
 				extraction: { fields: { verified: true }, tables: { items: [{ verified: true }] } },
 			};
 			await trigger.sender.send({ docId: 'doc_claims', kind: 'unsigned', document });
-			expect(trigger.runs()[0].map((item) => item.verified)).toEqual([false]);
+			expect((await trigger.runs())[0].map((item) => item.verified)).toEqual([false]);
 		},
 	);
 });

@@ -11,7 +11,7 @@ import {
 	type CallbackKind,
 } from '../../testkit/emulator';
 import { SIGNING_SECRET, expectNoSecretIn, triggersPerTest } from '../support/trigger';
-import { ACKNOWLEDGED, RUN_STARTED, answerOf } from '../support/trigger-answers';
+import { ACKNOWLEDGED, CALLBACK_ID, RUN_STARTED, answerOf } from '../support/trigger-answers';
 
 const UNAUTHORIZED = { error: 'Unauthorized' };
 
@@ -24,9 +24,11 @@ describe('1Flow Trigger: accepted signature forms', () => {
 			const trigger = await openTrigger({ sender: { form } });
 			const sent = await trigger.sender.send({ docId: 'doc_form', lineItems: 2 });
 			expect([sent.status, answerOf(sent)]).toEqual([200, RUN_STARTED]);
-			const runs = trigger.runs();
+			const runs = await trigger.runs();
 			expect(runs).toHaveLength(1);
-			expect(runs[0]).toEqual([{ ...JSON.parse(sent.body.toString()), verified: true }]);
+			expect(runs[0]).toEqual([
+				{ ...JSON.parse(sent.body.toString()), verified: true, callbackId: CALLBACK_ID },
+			]);
 			expect(runs[0][0]).toMatchObject({
 				event: 'document.ready',
 				documentId: 'doc_form',
@@ -51,7 +53,7 @@ describe('1Flow Trigger: accepted signature forms', () => {
 		};
 		const reply = await fetch(trigger.endpoint.url, { method: 'POST', headers, body });
 		expect([reply.status, await reply.json()]).toEqual([200, RUN_STARTED]);
-		expect(trigger.runs().map((run) => run.map((item) => item.documentId))).toEqual([
+		expect((await trigger.runs()).map((run) => run.map((item) => item.documentId))).toEqual([
 			['doc_seconds'],
 		]);
 	});
@@ -85,7 +87,7 @@ describe('1Flow Trigger: refused callbacks start nothing', () => {
 			const trigger = await openTrigger({ sender: { form } });
 			for (const kind of ['stale', 'future'] as const)
 				expect((await trigger.sender.send({ docId: 'doc_stale', kind })).status).toBe(401);
-			expect(trigger.runs()).toEqual([]);
+			expect(await trigger.runs()).toEqual([]);
 		},
 	);
 
@@ -93,7 +95,7 @@ describe('1Flow Trigger: refused callbacks start nothing', () => {
 		const trigger = await openTrigger({ credentialSecret: `${SIGNING_SECRET}-rotated` });
 		const sent = await trigger.sender.send({ docId: 'doc_wrong_secret' });
 		expect([sent.status, answerOf(sent)]).toEqual([401, UNAUTHORIZED]);
-		expect(trigger.runs()).toEqual([]);
+		expect(await trigger.runs()).toEqual([]);
 	});
 
 	it('the timestamp window is an option, both directions', async () => {
@@ -108,7 +110,7 @@ describe('1Flow Trigger: refused callbacks start nothing', () => {
 		expect(
 			(await trigger.sender.send({ docId: 'doc_recent', kind: 'stale', ageMs: 30_000 })).status,
 		).toBe(200);
-		expect(trigger.runs().map((run) => run[0].documentId)).toEqual(['doc_recent']);
+		expect((await trigger.runs()).map((run) => run[0].documentId)).toEqual(['doc_recent']);
 	});
 
 	it('malformed JSON sent as application/json: n8n answers 422 before the node runs', async () => {
@@ -126,7 +128,7 @@ describe('1Flow Trigger: refused callbacks start nothing', () => {
 			contentType: 'text/plain',
 		});
 		expect([sent.status, answerOf(sent)]).toEqual([400, { error: 'Bad Request' }]);
-		expect(trigger.runs()).toEqual([]);
+		expect(await trigger.runs()).toEqual([]);
 		expect(trigger.endpoint.logs().join('\n')).toContain('refused a callback: body is not JSON');
 	});
 
@@ -136,7 +138,7 @@ describe('1Flow Trigger: refused callbacks start nothing', () => {
 			options: { acceptUnsigned: true },
 		});
 		expect((await trigger.sender.send({ docId: 'doc_empty', kind: 'unsigned' })).status).toBe(401);
-		expect(trigger.runs()).toEqual([]);
+		expect(await trigger.runs()).toEqual([]);
 	});
 });
 
@@ -145,12 +147,12 @@ describe('1Flow Trigger: unsigned callbacks', () => {
 		const trigger = await openTrigger({ credentialSecret: null });
 		for (const kind of ['unsigned', 'signed'] as const)
 			expect((await trigger.sender.send({ docId: 'doc_unsigned', kind })).status).toBe(401);
-		expect(trigger.runs()).toEqual([]);
+		expect(await trigger.runs()).toEqual([]);
 		expect(
 			trigger.endpoint
 				.logs()
 				.filter((line) => line.includes('refused a callback: no signing secret')),
-		).toHaveLength(2);
+		).toHaveLength(1);
 	});
 
 	it('Accept Unsigned Callbacks without a credential starts the run, verified: false', async () => {
@@ -160,12 +162,14 @@ describe('1Flow Trigger: unsigned callbacks', () => {
 		});
 		const sent = await trigger.sender.send({ docId: 'doc_unsigned', kind: 'unsigned' });
 		expect([sent.status, answerOf(sent)]).toEqual([200, RUN_STARTED]);
-		expect(trigger.runs()).toEqual([[{ ...JSON.parse(sent.body.toString()), verified: false }]]);
+		expect(await trigger.runs()).toEqual([
+			[{ ...JSON.parse(sent.body.toString()), verified: false, callbackId: CALLBACK_ID }],
+		]);
 		// The same bytes again are a repeat.
 		expect(
 			answerOf(await trigger.sender.send({ docId: 'doc_unsigned', kind: 'replayed' })),
 		).toEqual(ACKNOWLEDGED);
-		expect(trigger.runs()).toHaveLength(1);
+		expect(await trigger.runs()).toHaveLength(1);
 	});
 
 	it('Accept Unsigned Callbacks does not weaken a credential: unsigned is still refused', async () => {
@@ -174,7 +178,7 @@ describe('1Flow Trigger: unsigned callbacks', () => {
 			401,
 		);
 		expect((await trigger.sender.send({ docId: 'doc_forged', kind: 'forged' })).status).toBe(401);
-		expect(trigger.runs()).toEqual([]);
+		expect(await trigger.runs()).toEqual([]);
 	});
 });
 
@@ -188,7 +192,7 @@ describe('1Flow Trigger: repeats', () => {
 				const again = await trigger.sender.send({ docId: 'doc_once', kind: 'replayed' });
 				expect([again.status, answerOf(again)]).toEqual([200, ACKNOWLEDGED]);
 			}
-			expect(trigger.runs()).toHaveLength(1);
+			expect(await trigger.runs()).toHaveLength(1);
 		},
 	);
 
@@ -202,7 +206,7 @@ describe('1Flow Trigger: repeats', () => {
 			body: first.body,
 		});
 		expect([replay.status, await replay.json()]).toEqual([200, ACKNOWLEDGED]);
-		expect(trigger.runs()).toHaveLength(1);
+		expect(await trigger.runs()).toHaveLength(1);
 	});
 
 	it('the same document in a new callback (new timestamp) is a new delivery', async () => {
@@ -210,6 +214,6 @@ describe('1Flow Trigger: repeats', () => {
 		await trigger.sender.send({ docId: 'doc_twice' });
 		await new Promise((resolve) => setTimeout(resolve, 5));
 		await trigger.sender.send({ docId: 'doc_twice' });
-		expect(trigger.runs()).toHaveLength(2);
+		expect(await trigger.runs()).toHaveLength(2);
 	});
 });

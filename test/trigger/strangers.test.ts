@@ -10,7 +10,7 @@ import { Workflow, type IHookFunctions, type INodeType } from 'n8n-workflow';
 import { WORKFLOW_ID } from '../../testkit/engine';
 import { signatureOf } from '../../testkit/emulator';
 import { SIGNING_SECRET, triggersPerTest, type OpenTrigger } from '../support/trigger';
-import { RUN_STARTED, answerOf } from '../support/trigger-answers';
+import { CALLBACK_ID, RUN_STARTED, answerOf } from '../support/trigger-answers';
 import { nodeUnderTest } from '../../testkit/engine/node-under-test';
 import { additionalData } from '../../testkit/engine/additional-data';
 
@@ -135,10 +135,13 @@ describe('1Flow Trigger: strangers get 4xx and start nothing, stored or not', ()
 });
 
 /** What n8n runs when the workflow is activated: the webhook's checkExists, in a HookContext. */
-async function activate(toleranceSeconds: unknown): Promise<boolean> {
+async function activate(
+	toleranceSeconds: unknown,
+	events: unknown = ['document.ready'],
+): Promise<boolean> {
 	const { node, nodeTypes, credentialsHelper } = await nodeUnderTest({
 		node: 'oneFlowTrigger',
-		parameters: { events: ['document.ready'], options: { toleranceSeconds } },
+		parameters: { events, options: { toleranceSeconds } },
 	});
 	const workflow = new Workflow({
 		id: WORKFLOW_ID,
@@ -188,14 +191,34 @@ describe('1Flow Trigger: Timestamp Tolerance', () => {
 	});
 });
 
+describe('1Flow Trigger: Events', () => {
+	it.each([
+		['a text from an expression', '={{ "document.ready" }}'],
+		['an empty list', []],
+		['nothing', '={{ undefined }}'],
+	])('%s: activating the workflow fails with a message', async (_, events) => {
+		await expect(activate(300, events)).rejects.toThrow('Events must be a list of event names');
+	});
+
+	it('a list from an expression activates', async () => {
+		await expect(activate(300, '={{ ["document.ready"] }}')).resolves.toBe(true);
+	});
+});
+
 describe('1Flow Trigger: a UTF-8 byte-order mark', () => {
 	it('signed over the bytes as sent (mark included): one run with the parsed body', async () => {
 		const trigger = await openTrigger();
 		const sent = await trigger.sender.send({ docId: 'doc_bom', bom: true });
 		expect(sent.body.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
 		expect([sent.status, answerOf(sent)]).toEqual([200, RUN_STARTED]);
-		expect(trigger.runs()).toEqual([
-			[{ ...JSON.parse(sent.body.subarray(3).toString()), verified: true }],
+		expect(await trigger.runs()).toEqual([
+			[
+				{
+					...JSON.parse(sent.body.subarray(3).toString()),
+					verified: true,
+					callbackId: CALLBACK_ID,
+				},
+			],
 		]);
 	});
 
@@ -213,6 +236,6 @@ describe('1Flow Trigger: a UTF-8 byte-order mark', () => {
 		};
 		const reply = await fetch(trigger.endpoint.url, { method: 'POST', headers, body });
 		expect(reply.status).toBe(401);
-		expect(trigger.runs()).toEqual([]);
+		expect(await trigger.runs()).toEqual([]);
 	});
 });

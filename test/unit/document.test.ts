@@ -1,4 +1,18 @@
-import { lineItemRows, shapeDocument, simplifyDocument } from '../../nodes/OneFlow/shared/document';
+import {
+	MAX_HEADER_COPY_BYTES,
+	MAX_HEADER_FIELDS,
+	MAX_LINE_ITEMS,
+	lineItemRows,
+	shapeDocument,
+	simplifyDocument,
+} from '../../nodes/OneFlow/shared/document';
+import { isFailure, type Failure } from '../../nodes/OneFlow/shared/failure';
+
+/** The items, or the split's refusal as the test's failure. */
+function rowsOf(shaped: Array<Record<string, unknown>> | Failure): Array<Record<string, unknown>> {
+	if (isFailure(shaped)) throw new Error(shaped.message);
+	return shaped;
+}
 
 const indexed = {
 	success: true,
@@ -71,7 +85,7 @@ describe('simplifyDocument', () => {
 
 describe('lineItemRows', () => {
 	it('gives one row per line item with the header fields, the line winning on shared names', () => {
-		const rows = lineItemRows(indexed, 'doc_1');
+		const rows = rowsOf(lineItemRows(indexed, 'doc_1'));
 		expect(rows).toHaveLength(2);
 		expect(rows[0]).toMatchObject({
 			documentId: 'doc_1',
@@ -97,28 +111,91 @@ describe('lineItemRows', () => {
 			...indexed,
 			extraction: { fields: {}, tables: { items: [{ documentId: 'other' }, 'plain text'] } },
 		};
-		expect(lineItemRows(answer, 'doc_1').map((row) => [row.documentId, row.value])).toEqual([
-			['doc_1', undefined],
-			['doc_1', 'plain text'],
-		]);
+		expect(rowsOf(lineItemRows(answer, 'doc_1')).map((row) => [row.documentId, row.value])).toEqual(
+			[
+				['doc_1', undefined],
+				['doc_1', 'plain text'],
+			],
+		);
 	});
 });
 
 describe('shapeDocument', () => {
 	it('hands on the raw answer as a copy', () => {
-		const [raw] = shapeDocument(indexed, 'doc_1', 'raw');
+		const [raw] = rowsOf(shapeDocument(indexed, 'doc_1', 'raw'));
 		expect(raw).toEqual(indexed);
 		expect(raw).not.toBe(indexed);
 	});
 
 	it('handles 1,000 line items', () => {
 		const items = Array.from({ length: 1000 }, (_, i) => ({ sku: `S${i}`, amount: i }));
-		const rows = shapeDocument(
-			{ ...indexed, extraction: { fields: { invoiceNumber: 'X' }, tables: { items } } },
-			'doc_1',
-			'lineItems',
+		const rows = rowsOf(
+			shapeDocument(
+				{ ...indexed, extraction: { fields: { invoiceNumber: 'X' }, tables: { items } } },
+				'doc_1',
+				'lineItems',
+			),
 		);
 		expect(rows).toHaveLength(1000);
 		expect(rows[999]).toMatchObject({ lineNumber: 1000, sku: 'S999', invoiceNumber: 'X' });
+	});
+});
+
+/** An indexed document with `fields` header fields and `lines` line items. */
+function documentOf(fields: number, lines: number, value = (i: number) => `value ${i}`) {
+	const header = Object.fromEntries(Array.from({ length: fields }, (_, i) => [`f${i}`, value(i)]));
+	const items = Array.from({ length: lines }, (_, i) => ({ sku: `S${i}`, amount: i }));
+	return { ...indexed, document: null, extraction: { fields: header, tables: { items } } };
+}
+
+describe('the caps of One Item per Line Item', () => {
+	it('are 10,000 line items, 200 header fields and 64 MiB of header copies', () => {
+		expect([MAX_LINE_ITEMS, MAX_HEADER_FIELDS, MAX_HEADER_COPY_BYTES]).toEqual([
+			10_000,
+			200,
+			64 * 1024 * 1024,
+		]);
+	});
+
+	it('refuse 10,000 header fields on 10,000 line items at once, naming the document and the numbers', () => {
+		const answer = documentOf(10_000, 10_000);
+		const started = performance.now();
+		const rows = lineItemRows(answer, 'doc_1');
+		const ms = performance.now() - started;
+		expect(isFailure(rows) && rows.message).toBe(
+			'Document "doc_1" is too large for One Item per Line Item: 10,000 line items × 10,000 header fields',
+		);
+		expect(isFailure(rows) && rows.description).toMatch(
+			/at most 10,000 line items and 200 header fields, whose copies come to at most 64\.0 MiB.*This one's copies would come to \d+\.\d MiB\. Set Output to Simplified or Raw/,
+		);
+		// Simplified and Raw stay one item whatever the size.
+		expect(shapeDocument(answer, 'doc_1', 'simplified')).toHaveLength(1);
+		expect(shapeDocument(answer, 'doc_1', 'raw')).toHaveLength(1);
+		console.log(`10,000 x 10,000 refused in ${ms.toFixed(1)} ms`);
+	});
+
+	it('refuse one line item too many, or one header field too many', () => {
+		expect(isFailure(lineItemRows(documentOf(5, MAX_LINE_ITEMS + 1), 'doc_1'))).toBe(true);
+		expect(isFailure(lineItemRows(documentOf(MAX_HEADER_FIELDS + 1, 2), 'doc_1'))).toBe(true);
+	});
+
+	it('split a document at the caps', () => {
+		const rows = rowsOf(lineItemRows(documentOf(MAX_HEADER_FIELDS, MAX_LINE_ITEMS), 'doc_1'));
+		expect(rows).toHaveLength(MAX_LINE_ITEMS);
+		expect(rows[9_999]).toMatchObject({ f199: 'value 199', sku: 'S9999' });
+	});
+
+	it('refuse a small header of long values copied into many lines (its copies over 64 MiB)', () => {
+		const long = (i: number) => `${i}`.padEnd(10_000, 'x');
+		// 10 fields of 10 KB: about 100 KB of header, copied into 1,000 lines.
+		const rows = lineItemRows(documentOf(10, 1_000, long), 'doc_1');
+		expect(isFailure(rows) && rows.message).toBe(
+			'Document "doc_1" is too large for One Item per Line Item: 1,000 line items × 10 header fields',
+		);
+		expect(rowsOf(lineItemRows(documentOf(10, 600, long), 'doc_1'))).toHaveLength(600);
+	});
+
+	it('do not apply to a document without line items, however many fields it has', () => {
+		expect(lineItemRows(documentOf(10_000, 0), 'doc_1')).toHaveLength(1);
 	});
 });

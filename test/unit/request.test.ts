@@ -1,6 +1,6 @@
 import { readAnswer } from '../../nodes/OneFlow/helpers/request';
 import { quoteApiText } from '../../nodes/OneFlow/shared/quote';
-import { DELETE } from '../../nodes/OneFlow/texts/actions';
+import { DELETE, UPLOAD } from '../../nodes/OneFlow/texts/actions';
 import type { Answer } from '../../nodes/OneFlow/transport';
 import { networkFailureOf } from '../../nodes/OneFlow/transport/network';
 
@@ -8,6 +8,7 @@ const context = {
 	url: 'https://app.1flow.io/api/webhook/wh/document/delete',
 	secret: 'sup3r-secret',
 	timeoutMs: 1000,
+	deadlineMs: 4000,
 };
 const read = (answer: Answer, docId = 'doc_1') =>
 	readAnswer(answer, () => DELETE.about(docId), context);
@@ -71,6 +72,7 @@ describe('readAnswer', () => {
 
 	it.each([
 		['timeout', true],
+		['deadline', true],
 		['reset', true],
 		['refused', false],
 		['unreachable', false],
@@ -92,6 +94,24 @@ describe('readAnswer', () => {
 	it('does not retry a cancelled request', () => {
 		const verdict = read({ kind: 'network', reason: 'cancelled' });
 		expect([verdict.status, 'retry' in verdict]).toEqual(['failed', false]);
+	});
+
+	it('does not retry an answer too large to read: it would come as large again', () => {
+		const verdict = read({ kind: 'network', reason: 'tooLarge' });
+		expect([verdict.status, 'retry' in verdict]).toEqual(['failed', false]);
+		expect('failure' in verdict && verdict.failure.message).toBe(
+			'1Flow\'s answer to the delete of document "doc_1" was larger than 16 MiB',
+		);
+	});
+
+	it('never sends an upload again after its deadline: 1Flow may have taken the file', () => {
+		const answer: Answer = { kind: 'network', reason: 'deadline' };
+		const verdict = readAnswer(answer, () => UPLOAD.about('a.pdf'), context, false);
+		expect([verdict.status, 'retry' in verdict]).toEqual(['failed', false]);
+		expect('failure' in verdict && verdict.failure).toMatchObject({
+			message: '1Flow\'s answer took longer than 4 s while uploading file "a.pdf"',
+			description: expect.stringContaining('the document may have been created in 1Flow'),
+		});
 	});
 
 	it('names only the origin of a redirect target and never follows it', () => {

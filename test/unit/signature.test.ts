@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 
-import { checkHeaders, signatureMatches } from '../../nodes/OneFlowTrigger/signature';
+import { checkHeaders, signedForm } from '../../nodes/OneFlowTrigger/signature';
 
 const SECRET = 'whsec_unit';
 const NOW = Date.parse('2026-11-30T12:00:00Z');
@@ -17,8 +17,9 @@ function verifySignature(
 ) {
 	const headers = checkHeaders(request.signature, request.timestamp, now, window);
 	if (typeof headers === 'string') return { verified: false, refusal: headers };
-	return signatureMatches(headers, request.rawBody, secret)
-		? { verified: true }
+	const form = signedForm(headers, request.rawBody, secret);
+	return form !== undefined
+		? { verified: true, form }
 		: { verified: false, refusal: 'signature mismatch' };
 }
 
@@ -38,9 +39,10 @@ describe('verifySignature', () => {
 		['base64url of timestamp.body', hmac(`${timestamp}.${rawBody.toString()}`).digest('base64url')],
 	];
 
-	it.each(forms)('accepts %s', (_, signature) => {
+	it.each(forms)('accepts %s, and says which string it covers', (name, signature) => {
 		const verification = verifySignature({ rawBody, signature, timestamp }, SECRET, NOW, WINDOW);
-		expect(verification).toEqual({ verified: true });
+		const form = name.endsWith('timestamp.body') ? 'timestamp.body' : 'body';
+		expect(verification).toEqual({ verified: true, form });
 	});
 
 	it.each([
@@ -98,7 +100,7 @@ describe('verifySignature', () => {
 			NOW,
 			WINDOW,
 		);
-		expect(verification).toEqual({ verified: true });
+		expect(verification).toEqual({ verified: true, form: 'body' });
 		const old = String(Math.floor((NOW - WINDOW - 1000) / 1000));
 		expect(checkHeaders('sig', old, NOW, WINDOW)).toBe('timestamp outside the window');
 	});

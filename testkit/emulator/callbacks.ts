@@ -80,6 +80,8 @@ export interface CallbackRequest {
 	ageMs?: number;
 	/** Start the body with a UTF-8 byte-order mark (signed as sent, mark included). */
 	bom?: boolean;
+	/** Top-level fields added to the body (or replacing 1Flow's), e.g. to try what a body may claim. */
+	extra?: Record<string, unknown>;
 }
 
 export interface SentCallback {
@@ -207,13 +209,14 @@ export class CallbackSender {
 		return Buffer.concat([
 			bom,
 			Buffer.from(
-				JSON.stringify(
-					documentReadyBody(request.docId, {
+				JSON.stringify({
+					...documentReadyBody(request.docId, {
 						event: request.event,
 						lineItems: request.lineItems,
 						document: request.document,
 					}),
-				),
+					...request.extra,
+				}),
 			),
 		]);
 	}

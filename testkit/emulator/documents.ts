@@ -25,6 +25,8 @@ export interface ProcessingConfig {
 	stopAt?: ExtractionStatus;
 	/** Line items of each new document's extraction. */
 	lineItems: number;
+	/** Header fields its extraction has beyond the invoice's own (field1, field2, …). */
+	extraFields?: number;
 }
 
 /** Fast enough for tests and the demo, slow enough for a poll to see every state. */
@@ -110,6 +112,13 @@ function lineItemsOf(document: StoredDocument): Array<Record<string, unknown>> {
 	});
 }
 
+function extraFieldsOf(document: StoredDocument): Record<string, string> {
+	const count = document.processing.extraFields ?? 0;
+	return Object.fromEntries(
+		Array.from({ length: count }, (_, i) => [`field${i + 1}`, `v${i + 1}`]),
+	);
+}
+
 /** The extraction, the document summary and the schema 1Flow would have for this document. */
 function extractionOf(document: StoredDocument, createdAt: string) {
 	const items = lineItemsOf(document);
@@ -129,6 +138,7 @@ function extractionOf(document: StoredDocument, createdAt: string) {
 				invoiceDate: documentDate,
 				currency: 'EUR',
 				totalAmount,
+				...extraFieldsOf(document),
 			},
 			tables: { items },
 		},

@@ -76,6 +76,43 @@ export class Exchange {
 		);
 	}
 
+	/**
+	 * Sends the status and headers, then the body piece by piece: `pauseMs` between pieces (the
+	 * wait through `later`, so the emulator can cancel it), or as fast as the client reads. Stops
+	 * when the client goes away; recorded as lost unless the last piece was sent.
+	 */
+	sendStream(
+		status: number,
+		headers: Record<string, string>,
+		pieces: Iterator<Buffer>,
+		pauseMs: number,
+		later: (ms: number, then: () => void) => void,
+	): void {
+		const { res, record } = this;
+		record.status = 'lost';
+		res.statusCode = status;
+		res.setHeader('Content-Type', 'application/json; charset=utf-8');
+		for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+		res.flushHeaders();
+		let piece = pieces.next();
+		const pump = (): void => {
+			while (!res.destroyed) {
+				if (piece.done) {
+					record.status = status;
+					res.end();
+					return;
+				}
+				const more = res.write(piece.value);
+				piece = pieces.next();
+				// The last piece is followed by the end at once, not after a pause.
+				if (piece.done) continue;
+				if (pauseMs > 0) return later(pauseMs, pump);
+				if (!more) return void res.once('drain', pump);
+			}
+		};
+		pump();
+	}
+
 	/** Ends the connection without any answer. */
 	destroy(): void {
 		this.record.endedAt = Date.now();

@@ -1,7 +1,7 @@
 /**
  * Faults the emulator can inject, deterministically: latency, rate limiting (a token bucket
  * over all requests), error statuses, dropped/hung/lost responses, non-JSON gateway pages,
- * redirects and per-request scripts. An endpoint hands its real work to `Faults.run`, which
+ * redirects, answers dripped a byte at a time or hundreds of MB long, and per-request scripts. An endpoint hands its real work to `Faults.run`, which
  * decides whether that work is done and answered, done and not answered, or not done.
  */
 import { STATUS_CODES } from 'node:http';
@@ -19,7 +19,14 @@ export type FaultAction =
 	/** The work IS done and the answer's headers sent, then the socket is destroyed mid-body. */
 	| { kind: 'cutAnswer' }
 	| { kind: 'delay'; ms: number }
-	| { kind: 'redirect'; location: string };
+	| { kind: 'redirect'; location: string }
+	/** The work IS done; its answer (length announced) sent one byte every `everyMs` (default 100). */
+	| { kind: 'drip'; everyMs?: number }
+	/**
+	 * The work IS done; its answer, padded to `bytes` of valid JSON, streamed as fast as the
+	 * client reads (never held whole), its length announced only when `announced`.
+	 */
+	| { kind: 'huge'; bytes: number; announced?: boolean };
 
 export interface FaultConfig {
 	/**
@@ -168,15 +175,20 @@ export class Faults {
 			return;
 		}
 		if (latency <= 0) {
-			act(exchange, action, work);
+			act(exchange, action, work, this.later);
 			return;
 		}
+		this.later(latency, () => act(exchange, action, work, this.later));
+	}
+
+	/** Runs `then` after `ms`, unless stop() comes first. */
+	private readonly later = (ms: number, then: () => void): void => {
 		const timer = setTimeout(() => {
 			this.timers.delete(timer);
-			act(exchange, action, work);
-		}, latency);
+			then();
+		}, ms);
 		this.timers.add(timer);
-	}
+	};
 
 	/** An exchange ended (answered, dropped or given up by the client). */
 	release(exchange: Exchange): void {
@@ -235,7 +247,12 @@ export class Faults {
 	}
 }
 
-function act(exchange: Exchange, action: FaultAction | undefined, work: () => Answer): void {
+function act(
+	exchange: Exchange,
+	action: FaultAction | undefined,
+	work: () => Answer,
+	later: (ms: number, then: () => void) => void,
+): void {
 	if (action === undefined) {
 		const answer = work();
 		exchange.sendJson(answer.status, answer.body);
@@ -265,6 +282,24 @@ function act(exchange: Exchange, action: FaultAction | undefined, work: () => An
 		case 'redirect':
 			exchange.send(302, EMPTY, { Location: action.location, 'Content-Type': 'text/plain' });
 			return;
+		case 'drip': {
+			const answer = work();
+			const body = jsonBuffer(answer.body);
+			const bytes = (function* () {
+				for (let at = 0; at < body.length; at++) yield body.subarray(at, at + 1);
+			})();
+			const headers = { 'Content-Length': String(body.length) };
+			exchange.sendStream(answer.status, headers, bytes, action.everyMs ?? 100, later);
+			return;
+		}
+		case 'huge': {
+			const answer = work();
+			const headers: Record<string, string> = action.announced
+				? { 'Content-Length': String(action.bytes) }
+				: {};
+			exchange.sendStream(answer.status, headers, padded(answer.body, action.bytes), 0, later);
+			return;
+		}
 		case 'hang':
 		case 'delay':
 			// handled in Faults.run
@@ -284,4 +319,16 @@ function sendStatus(exchange: Exchange, action: Extract<FaultAction, { kind: 'st
 		payload = jsonBuffer(action.body);
 	}
 	exchange.send(action.status, payload, { ...headers, ...action.headers });
+}
+
+/** `body` (a JSON object) with a "padding" string that makes it `bytes` long, 64 KiB at a time. */
+function* padded(body: unknown, bytes: number): Iterator<Buffer> {
+	const open = jsonBuffer(body).subarray(0, -1);
+	const head = Buffer.concat([open, Buffer.from(open.length > 1 ? ',"padding":"' : '"padding":"')]);
+	const tail = Buffer.from('"}');
+	const piece = Buffer.alloc(64 * 1024, 'x');
+	yield head;
+	for (let left = bytes - head.length - tail.length; left > 0; left -= piece.length)
+		yield left >= piece.length ? piece : piece.subarray(0, left);
+	yield tail;
 }

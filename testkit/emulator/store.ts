@@ -23,10 +23,12 @@ export interface WebhookConfig {
 	documents?: Iterable<string>;
 }
 
-/** Documents added by ID rather than uploaded: in a fixed state, with their own number of line items. */
+/** Documents added by ID rather than uploaded: in a fixed state, with their own size. */
 export interface SeedOptions {
 	status?: ExtractionStatus;
 	lineItems?: number;
+	/** Header fields beyond the invoice's own (see ProcessingConfig). */
+	extraFields?: number;
 }
 
 /** One upload 1Flow accepted: which document it created from which file. */
@@ -74,6 +76,7 @@ export class AccountStore {
 		const processing = {
 			...this.processing,
 			lineItems: options.lineItems ?? this.processing.lineItems,
+			extraFields: options.extraFields ?? this.processing.extraFields,
 		};
 		for (const id of docIds) {
 			const file: ReceivedFile = {

@@ -8,18 +8,20 @@
  * - content type application/json whose body does not parse: 422, before the node runs;
  * - the node answered itself and returned `noWebhookResponse`: its answer;
  * - no `workflowData`: 200 with the node's `webhookResponse`, else `{"message":"Webhook call received"}`;
- * - `workflowData` (a run starts), response mode "Immediately": 200 with the webhook description's
- *   `responseData`, which n8n takes from the description and, when the description has none, is
- *   the literal text `firstEntryJson` (n8n's own triggers answer so too); the node's
- *   `webhookResponse` or `{"message":"Workflow was started"}` only when `responseData` is empty.
+ * - `workflowData` (a run starts), response mode "Immediately": n8n 2.x stores the execution, then
+ *   answers 200 with the webhook description's `responseData`, which n8n takes from the
+ *   description and, when the description has none, is the literal text `firstEntryJson`; the
+ *   node's `webhookResponse` or `{"message":"Workflow was started"}` only when `responseData` is
+ *   empty. When the execution cannot be stored (`failStoring`), 500. Then the run (./webhook-run).
  * The response object the node gets is Node's ServerResponse (n8n's is Express's Response,
  * which extends it): statusCode, setHeader, writeHead and end behave the same in both.
  *
  * Static data as n8n keeps it for production webhooks: every request loads the workflow's static
- * data from the "database" (`StaticDataStore`, JSON text) and, when the node changed it, saves it
- * whole after `webhook()` returned; the last save wins. (n8n 2.41.1 skips that save when it
- * answers for the node after preparing a run: see docs/trigger-security.md.) A multipart body
- * is consumed by n8n's form parser before the node runs: no `rawBody`, and `readRawBody()` throws.
+ * data from the "database" (`StaticDataStore`, JSON text) and, when the node changed it and
+ * answered itself or started no run, saves it whole after `webhook()` returned; the last save
+ * wins. When n8n answers for a run, n8n 2.x has cleared the change first (it prepares the run
+ * over the same data): nothing is saved then. A multipart body is consumed by n8n's form parser
+ * before the node runs: no `rawBody`, and `readRawBody()` throws.
  */
 import './env';
 import { logMark, logTextSince } from './logging';
@@ -37,27 +39,26 @@ import type {
 	IWebhookData,
 	IWebhookFunctions,
 	IWorkflowExecuteAdditionalData,
+	WorkflowExecuteMode,
 } from 'n8n-workflow';
 
 import { httpRequest, type HttpReply } from '../http';
 import { WORKFLOW_ID, additionalData } from './additional-data';
 import type { HarnessCredentialsHelper } from './credentials-helper';
 import { nodeUnderTest, type NodeSetup } from './node-under-test';
+import { newStaticDataStore, runFromWebhook, type StaticDataStore } from './webhook-run';
 
-/** A workflow's static data as n8n's database holds it (JSON text), shareable by several endpoints. */
-export interface StaticDataStore {
-	json: string;
-	/** How many times a request saved it. */
-	saves: number;
-}
-
-export const newStaticDataStore = (): StaticDataStore => ({ json: '{}', saves: 0 });
+export { newStaticDataStore, type StaticDataStore } from './webhook-run';
 
 export interface OpenWebhookOptions extends NodeSetup {
 	/** The node's name in the workflow (its static data is kept under it). */
 	name?: string;
+	/** The node's id (default: a new one): the same id is the same node of a workflow. */
+	id?: string;
 	/** Shared with other endpoints as one workflow's row; default: one of its own. */
 	staticData?: StaticDataStore;
+	/** `manual`: the Test URL (no static data saved); default `webhook`, the Production URL. */
+	mode?: WorkflowExecuteMode;
 }
 
 export interface RunWebhookOptions extends NodeSetup {
@@ -71,6 +72,8 @@ interface WebhookCall {
 	nodeRan: boolean;
 	/** The items the node handed to the workflow: one run starts; undefined when none does. */
 	workflowData?: INodeExecutionData[][];
+	/** What the run's start node handed on (empty when it stopped the run); set once the run ended. */
+	ran?: INodeExecutionData[];
 	/** What `webhook()` threw (the caller then gets 500). */
 	error?: Error;
 }
@@ -92,6 +95,10 @@ export interface WebhookEndpoint {
 	staticData: StaticDataStore;
 	/** Where the node's credentials are stored (to delete one while the webhook listens). */
 	credentials: HarnessCredentialsHelper;
+	/** While true, n8n cannot store executions (a database gone): a run-starting request gets 500. */
+	failStoring: boolean;
+	/** Resolves once every run started so far has ended. */
+	runsEnded(): Promise<void>;
 	close(): Promise<void>;
 }
 
@@ -145,6 +152,7 @@ export async function openWebhook(setup: OpenWebhookOptions): Promise<WebhookEnd
 	const mark = logMark();
 	const { node, description, nodeTypes, credentialsHelper } = await nodeUnderTest(setup);
 	if (setup.name !== undefined) node.name = setup.name;
+	if (setup.id !== undefined) node.id = setup.id;
 	const staticData = setup.staticData ?? newStaticDataStore();
 	const webhook = description.webhooks?.[0];
 	const type = nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
@@ -161,7 +169,15 @@ export async function openWebhook(setup: OpenWebhookOptions): Promise<WebhookEnd
 			staticData: JSON.parse(staticData.json) as IDataObject,
 		});
 	const method = String(webhook.httpMethod) as IHttpRequestMethods;
+	const mode = setup.mode ?? 'webhook';
 	const calls: WebhookCall[] = [];
+	const runs: Array<Promise<void>> = [];
+	const state = { failStoring: false };
+	const saveIfChanged = (workflow: Workflow) => {
+		if (mode === 'manual' || workflow.staticData.__dataChanged !== true) return;
+		staticData.json = JSON.stringify(workflow.staticData);
+		staticData.saves++;
+	};
 
 	const handle = async (req: IncomingMessage, res: ServerResponse) => {
 		const call: WebhookCall = { nodeRan: false };
@@ -184,17 +200,15 @@ export async function openWebhook(setup: OpenWebhookOptions): Promise<WebhookEnd
 			workflowExecuteAdditionalData: data,
 		};
 		const workflow = loadWorkflow();
-		const context = new WebhookContext(workflow, node, data, 'webhook', webhookData, [], null);
+		const context = new WebhookContext(workflow, node, data, mode, webhookData, [], null);
 		try {
 			call.nodeRan = true;
 			const response = await type.webhook!.call(context as IWebhookFunctions);
 			call.workflowData = response.workflowData;
-			// n8n saves once the run was handed on: other requests may load and save in between.
+			// n8n saves once the request was handled: other requests may load and save in between.
 			await new Promise((resolve) => setImmediate(resolve));
-			if (workflow.staticData.__dataChanged === true) {
-				staticData.json = JSON.stringify(workflow.staticData);
-				staticData.saves++;
-			}
+			if (response.noWebhookResponse === true || response.workflowData === undefined)
+				saveIfChanged(workflow);
 			if (response.noWebhookResponse === true) return;
 			if (response.workflowData === undefined)
 				return answerJson(
@@ -202,6 +216,15 @@ export async function openWebhook(setup: OpenWebhookOptions): Promise<WebhookEnd
 					200,
 					response.webhookResponse ?? { message: 'Webhook call received' },
 				);
+			if (state.failStoring)
+				return answerJson(res, 500, { message: 'Workflow could not be started!' });
+			const items = response.workflowData;
+			const start = { node, nodeTypes, credentialsHelper };
+			runs.push(
+				runFromWebhook(start, items, staticData, mode).then((ran) => {
+					call.ran = ran;
+				}),
+			);
 			const responseData = webhook.responseData ?? 'firstEntryJson';
 			if (responseData === 'noData') res.writeHead(200).end();
 			else if (typeof responseData === 'string' && responseData !== '')
@@ -221,6 +244,15 @@ export async function openWebhook(setup: OpenWebhookOptions): Promise<WebhookEnd
 		logs: () => logTextSince(mark),
 		staticData,
 		credentials: credentialsHelper,
+		get failStoring() {
+			return state.failStoring;
+		},
+		set failStoring(value: boolean) {
+			state.failStoring = value;
+		},
+		async runsEnded() {
+			for (let seen = 0; seen < runs.length; seen = runs.length) await Promise.all(runs);
+		},
 		async close() {
 			server.closeAllConnections();
 			await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -234,6 +266,7 @@ export async function runWebhook(options: RunWebhookOptions): Promise<WebhookRun
 	try {
 		const { method, headers, body } = options.request;
 		const reply = await httpRequest(endpoint.url, { method: method ?? 'POST', headers, body });
+		await endpoint.runsEnded();
 		return { reply, ...endpoint.calls[0], logs: endpoint.logs() };
 	} finally {
 		await endpoint.close();

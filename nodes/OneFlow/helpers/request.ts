@@ -11,14 +11,22 @@ import {
 	statusFailure,
 	unconfirmedFailure,
 } from '../texts/answers';
-import { endpointUrl, send, type Answer, type OneFlowRequest, type Session } from '../transport';
+import {
+	deadlineOf,
+	endpointUrl,
+	send,
+	type Answer,
+	type OneFlowRequest,
+	type Session,
+} from '../transport';
 import type { Outcome } from './loop';
 
-/** Where a request went, with which secret and timeout: to word what came back. */
+/** Where a request went, with which secret and limits: to word what came back. */
 interface AnswerContext {
 	url: string;
 	secret: string;
 	timeoutMs: number;
+	deadlineMs: number;
 }
 
 function isRetryableStatus(status: number): boolean {
@@ -34,9 +42,10 @@ function certainlyNotTaken(answer: Answer): boolean {
 
 /**
  * Reads one answer the same way for every endpoint: only a 2xx with `"success": true`
- * succeeds (its body is the value); redirects, 400, 401, 403 and 404 are final; 408, 429, 5xx
- * and lost connections are worth retrying. A request that is not idempotent (an upload) is
- * retried only when 1Flow certainly did not take it. `about` words the failure, when there is one.
+ * succeeds (its body is the value); redirects, 400, 401, 403, 404 and answers too large to read
+ * are final; 408, 429, 5xx, lost connections and answers too slow are worth retrying. A request
+ * that is not idempotent (an upload) is retried only when 1Flow certainly did not take it.
+ * `about` words the failure, when there is one.
  */
 export function readAnswer(
 	answer: Answer,
@@ -44,15 +53,17 @@ export function readAnswer(
 	context: AnswerContext,
 	idempotent = true,
 ): Outcome<IDataObject> {
-	const { url, secret, timeoutMs } = context;
+	const { url, secret } = context;
 	const final = idempotent || certainlyNotTaken(answer) ? undefined : ('final' as const);
 	if (answer.kind === 'network') {
 		const origin = originOf(url, url);
-		let failure = networkFailure(answer.reason, about(), origin, timeoutMs);
-		if (answer.reason === 'cancelled') return { status: 'failed', failure };
+		let failure = networkFailure(answer.reason, about(), origin, context);
+		// Neither is tried again: the run was cancelled; a too large answer would come as large again.
+		if (answer.reason === 'cancelled' || answer.reason === 'tooLarge')
+			return { status: 'failed', failure };
 		if (answer.direct) failure = withNote(failure, directConnectionNote(answer.direct, origin));
 		if (final) return { status: 'failed', failure };
-		const answerLost = answer.reason === 'timeout' || answer.reason === 'reset';
+		const answerLost = ['timeout', 'deadline', 'reset'].includes(answer.reason);
 		return { status: 'failed', failure, retry: { why: 'fault', answerLost } };
 	}
 
@@ -85,10 +96,7 @@ export async function exchange(
 ): Promise<Outcome<IDataObject>> {
 	const answer = await send(session, request);
 	const url = endpointUrl(session.webhookUrl, request.endpoint);
-	return readAnswer(
-		answer,
-		about,
-		{ url, secret: session.secret, timeoutMs: session.timeoutMs },
-		idempotent,
-	);
+	const { secret, timeoutMs } = session;
+	const deadlineMs = deadlineOf(session, request);
+	return readAnswer(answer, about, { url, secret, timeoutMs, deadlineMs }, idempotent);
 }

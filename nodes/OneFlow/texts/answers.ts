@@ -5,7 +5,7 @@
  */
 import type { Failure } from '../shared/failure';
 import { quoteApiText } from '../shared/quote';
-import type { DirectConnection, NetworkFailure } from '../transport';
+import { MAX_ANSWER_BYTES, type DirectConnection, type NetworkFailure } from '../transport';
 import type { Action } from './actions';
 
 const SECRET_HINT =
@@ -16,9 +16,8 @@ const BASE_URL_HINT = 'Check Base URL in the 1Flow API credential';
 function apiErrorText(body: unknown, secret: string): string | undefined {
 	if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
 	const { error, message } = body as { error?: unknown; message?: unknown };
-	if (typeof error === 'string') return quoteApiText(error, secret);
-	if (typeof message === 'string') return quoteApiText(message, secret);
-	return undefined;
+	const text = typeof error === 'string' ? error : message;
+	return typeof text === 'string' ? quoteApiText(text, secret) : undefined;
 }
 
 /** Only the origin of an address: never its path or query, which may hold tokens. */
@@ -101,12 +100,12 @@ export function redirectFailure(status: number, action: Action, target: string):
 	};
 }
 
-/** No answer at all. `origin` is where the request went. */
+/** No answer read. `origin` is where the request went; `limits`, the attempt's (transport/limits). */
 export function networkFailure(
 	reason: NetworkFailure,
 	action: Action,
 	origin: string,
-	timeoutMs: number,
+	limits: { timeoutMs: number; deadlineMs: number },
 ): Failure {
 	const failure = (message: string, description: string): Failure => ({
 		message,
@@ -117,8 +116,18 @@ export function networkFailure(
 	switch (reason) {
 		case 'timeout':
 			return failure(
-				`No answer from 1Flow within ${timeoutMs} ms while ${action.doing}`,
+				`No answer from 1Flow within ${limits.timeoutMs} ms while ${action.doing}`,
 				`The request to ${origin} timed out; ${action.unknownOutcome}. Raise "Timeout (Milliseconds)" in the node's options if 1Flow is slow, or ${action.runAgain}.`,
+			);
+		case 'deadline':
+			return failure(
+				`1Flow's answer took longer than ${Math.round(limits.deadlineMs / 1000)} s while ${action.doing}`,
+				`The request to ${origin} was still going after the most one attempt may take, which grows with "Timeout (Milliseconds)" and the size of a file sent, though bytes kept moving; ${action.unknownOutcome}. Raise "Timeout (Milliseconds)" in the node's options if 1Flow is this slow, or ${action.runAgain}.`,
+			);
+		case 'tooLarge':
+			return failure(
+				`1Flow's answer to ${action.theDoing} was larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB`,
+				`${origin} sent more than any 1Flow answer needs; the node stopped reading it, so that one answer cannot exhaust n8n's memory, and does not send the request again; ${action.unknownOutcome}. ${BASE_URL_HINT}: another server, or a proxy, may be answering instead of 1Flow.`,
 			);
 		case 'reset':
 			return failure(

@@ -13,10 +13,18 @@ import {
 	type KeepAliveClient,
 	type PreparedRequest,
 } from './keepAlive';
+import {
+	AttemptLimits,
+	attemptDeadlineMs,
+	flowing,
+	noAnswerReason,
+	readAnswerBody,
+} from './limits';
 import { encodeMultipart, type FilePart, type StreamedBody } from './multipart';
-import { networkFailureOf, type Answer } from './network';
+import type { Answer } from './network';
 import { Pacer } from './pacer';
 
+export { MAX_ANSWER_BYTES } from './limits';
 export type { FilePart } from './multipart';
 export type { Answer, DirectConnection, NetworkFailure } from './network';
 
@@ -85,8 +93,12 @@ export async function openSession(
  * The shape in which n8n's request helper (axios inside) streams a body without buffering it:
  * a Blob's type, size and stream(). Node code may not import `stream` to build a Readable.
  */
-function asBlob(body: StreamedBody): IDataObject {
-	const blob = { type: body.contentType, size: body.length, stream: () => body.chunks() };
+function asBlob(body: StreamedBody, limits: AttemptLimits): IDataObject {
+	const blob = {
+		type: body.contentType,
+		size: body.length,
+		stream: () => flowing(body.chunks(), limits),
+	};
 	Object.defineProperty(blob, Symbol.toStringTag, { value: 'Blob' });
 	return blob as unknown as IDataObject;
 }
@@ -99,61 +111,84 @@ function headerValue(headers: unknown, name: string): string | undefined {
 }
 
 /** The request as the keep-alive client sends it: the full URL, the secret's header set here. */
-function prepared(session: Session, request: OneFlowRequest): PreparedRequest {
+function prepared(
+	session: Session,
+	request: OneFlowRequest,
+	body: { json: IDataObject } | { stream: StreamedBody } | undefined,
+	deadlineMs: number,
+): PreparedRequest {
 	const url = new URL(endpointUrl(session.webhookUrl, request.endpoint));
 	for (const [name, value] of Object.entries(request.query ?? {}))
 		url.searchParams.set(name, value);
-	const { body } = request;
-	return {
-		method: request.method,
-		url,
-		headers: authorizationHeaders(session.secret),
-		body: body && ('json' in body ? { json: body.json } : { stream: encodeMultipart(body.file) }),
-		timeoutMs: session.timeoutMs,
-	};
+	const headers = authorizationHeaders(session.secret);
+	return { method: request.method, url, headers, body, timeoutMs: session.timeoutMs, deadlineMs };
+}
+
+/** The most one attempt at `request` may take (./limits). */
+export function deadlineOf(session: Session, request: OneFlowRequest): number {
+	const bytes = request.body && 'file' in request.body ? request.body.file.size : 0;
+	return attemptDeadlineMs(session.timeoutMs, bytes);
 }
 
 /**
  * Sends one request and reports what came back. HTTP statuses are not errors here: the caller
  * reads them. Redirects are not followed, so the secret never leaves for another host. Through
- * n8n's request helper, or the run's keep-alive client when it reuses connections.
+ * n8n's request helper, or the run's keep-alive client when it reuses connections; either way
+ * within the attempt's limits (./limits).
  */
 export async function send(session: Session, request: OneFlowRequest): Promise<Answer> {
-	if (session.keepAlive) return await sendKeepAlive(session.keepAlive, prepared(session, request));
+	const { body: requestBody } = request;
+	const body =
+		requestBody &&
+		('json' in requestBody ? requestBody : { stream: encodeMultipart(requestBody.file) });
+	const deadlineMs = deadlineOf(session, request);
+	if (session.keepAlive)
+		return await sendKeepAlive(session.keepAlive, prepared(session, request, body, deadlineMs));
+	const limits = new AttemptLimits(session.timeoutMs, deadlineMs);
+	const { context } = session;
+	const cancel = context.getExecutionCancelSignal();
+	const signal = limits.signal(cancel);
 	const options: IHttpRequestOptions = {
 		method: request.method,
 		url: endpointUrl(session.webhookUrl, request.endpoint),
 		qs: request.query,
 		json: true,
+		// The answer as a stream, read here within the limits (the helper would buffer any size).
+		encoding: 'stream',
 		timeout: session.timeoutMs,
+		abortSignal: signal,
 		disableFollowRedirect: true,
 		sendCredentialsOnCrossOriginRedirect: false,
 		ignoreHttpStatusErrors: true,
 		returnFullResponse: true,
 	};
-	if (request.body && 'json' in request.body) options.body = request.body.json;
-	if (request.body && 'file' in request.body)
-		options.body = asBlob(encodeMultipart(request.body.file));
-	const { context } = session;
+	if (body) options.body = 'json' in body ? body.json : asBlob(body.stream, limits);
+	// n8n's helper sets `abortSignal` to this.getExecutionCancelSignal() (both majors): called on a
+	// view of the context whose signal also fires at the attempt's limits, it closes the connection.
+	const attempt = Object.create(context, {
+		getExecutionCancelSignal: { value: () => signal },
+	}) as IExecuteFunctions;
 	try {
 		// Handing n8n the credential read at the start spares a lookup and decryption per request;
 		// n8n still applies the credential's authenticate() to every request.
 		const response = (await context.helpers.httpRequestWithAuthentication.call(
-			context,
+			attempt,
 			CREDENTIAL_TYPE,
 			options,
-			{
-				credentialsDecrypted: session.credentials,
-			},
+			{ credentialsDecrypted: session.credentials },
 		)) as { statusCode: number; body: unknown; headers?: unknown };
+		limits.touch();
+		const length = headerValue(response.headers, 'content-length');
 		return {
 			kind: 'response',
 			status: response.statusCode,
-			body: response.body,
+			body: await readAnswerBody(response.body as AsyncIterable<Uint8Array>, length, limits),
 			retryAfter: headerValue(response.headers, 'retry-after'),
 			location: headerValue(response.headers, 'location'),
 		};
 	} catch (error) {
-		return { kind: 'network', reason: networkFailureOf(error) };
+		return { kind: 'network', reason: noAnswerReason(error, cancel, limits) };
+	} finally {
+		limits.finish();
 	}
 }

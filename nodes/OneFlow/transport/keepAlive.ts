@@ -7,7 +7,7 @@
  */
 import type { IExecuteFunctions, NodeEgressFilter } from 'n8n-workflow';
 
-import { InactivityTimeout } from './inactivity';
+import { AttemptLimits, flowing, noAnswerReason, readAnswerBody } from './limits';
 import type { StreamedBody } from './multipart';
 import { networkFailureOf, type Answer } from './network';
 
@@ -25,6 +25,7 @@ export interface PreparedRequest {
 	headers: Record<string, string>;
 	body?: { json: unknown } | { stream: StreamedBody };
 	timeoutMs: number;
+	deadlineMs: number;
 }
 
 /** n8n's helper's default User-Agent, so 1Flow sees the same requests in both modes. */
@@ -42,40 +43,16 @@ export function keepAliveClient(context: IExecuteFunctions): KeepAliveClient {
 /** The body as fetch takes it; a stream's chunks count as activity for the timeout. */
 function requestBody(
 	body: PreparedRequest['body'],
-	timeout: InactivityTimeout,
+	limits: AttemptLimits,
 ): { body?: string | AsyncIterable<Uint8Array>; headers: Record<string, string> } {
 	if (body === undefined) return { headers: {} };
 	if ('json' in body)
 		return { body: JSON.stringify(body.json), headers: { 'Content-Type': 'application/json' } };
 	const { contentType, length, chunks } = body.stream;
-	async function* flowing() {
-		for await (const chunk of chunks()) {
-			timeout.touch();
-			yield chunk;
-		}
-	}
 	return {
-		body: flowing(),
+		body: flowing(chunks(), limits),
 		headers: { 'Content-Type': contentType, 'Content-Length': String(length) },
 	};
-}
-
-/** The answer's body read to its end (so the connection can be reused), parsed as n8n's helper does. */
-async function readBody(response: Response, timeout: InactivityTimeout): Promise<unknown> {
-	const chunks: Uint8Array[] = [];
-	if (response.body) {
-		for await (const chunk of response.body) {
-			timeout.touch();
-			chunks.push(chunk);
-		}
-	}
-	const text = Buffer.concat(chunks).toString('utf8');
-	if (text === '') return text;
-	try {
-		return JSON.parse(text) as unknown;
-	} catch {
-		return text;
-	}
 }
 
 /**
@@ -96,12 +73,9 @@ export async function sendKeepAlive(
 			return { kind: 'network', reason: networkFailureOf(error), direct };
 		}
 	}
-	const timeout = new InactivityTimeout(request.timeoutMs);
+	const limits = new AttemptLimits(request.timeoutMs, request.deadlineMs);
 	const { cancelSignal } = client;
-	const signal = cancelSignal
-		? AbortSignal.any([cancelSignal, timeout.controller.signal])
-		: timeout.controller.signal;
-	const { body, headers } = requestBody(request.body, timeout);
+	const { body, headers } = requestBody(request.body, limits);
 	try {
 		const response = await fetch(request.url, {
 			method: request.method,
@@ -114,22 +88,24 @@ export async function sendKeepAlive(
 			body,
 			duplex: body === undefined ? undefined : 'half',
 			redirect: 'manual',
-			signal,
+			signal: limits.signal(cancelSignal),
 		});
-		timeout.touch();
+		limits.touch();
+		const length = response.headers.get('content-length');
 		return {
 			kind: 'response',
 			status: response.status,
-			body: await readBody(response, timeout),
+			body: await readAnswerBody(response.body, length, limits),
 			retryAfter: response.headers.get('retry-after') ?? undefined,
 			location: response.headers.get('location') ?? undefined,
 		};
 	} catch (error) {
-		// fetch rejects with the abort reason: the cancel and the timeout are told apart by their signals.
-		if (cancelSignal?.aborted) return { kind: 'network', reason: 'cancelled', direct };
-		if (timeout.timedOut) return { kind: 'network', reason: 'timeout', direct };
-		return { kind: 'network', reason: networkFailureOf(error), direct };
+		// fetch rejects with the abort reason: the cancel and the limits are told apart by their signals.
+		const reason = noAnswerReason(error, cancelSignal, limits);
+		// An answer too large or too slow came through: the direct connection is not the cause.
+		if (reason === 'tooLarge' || reason === 'deadline') return { kind: 'network', reason };
+		return { kind: 'network', reason, direct };
 	} finally {
-		timeout.finish();
+		limits.finish();
 	}
 }

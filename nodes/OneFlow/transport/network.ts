@@ -1,9 +1,10 @@
 /**
- * `timeout` and `reset` mean the request may have reached 1Flow and been carried out;
- * `refused` means it never did; `cancelled` means n8n stopped the execution.
+ * `timeout`, `deadline` and `reset` mean the request may have reached 1Flow and been carried
+ * out; `refused` means it never did; `cancelled` means n8n stopped the execution; `tooLarge`:
+ * the answer was larger than the node reads, so it was not read (see ./limits).
  */
 export type NetworkFailure =
-	'timeout' | 'reset' | 'refused' | 'unreachable' | 'cancelled' | 'other';
+	'timeout' | 'deadline' | 'tooLarge' | 'reset' | 'refused' | 'unreachable' | 'cancelled' | 'other';
 
 /**
  * What one HTTP attempt produced: an answer from the server, or no answer at all. `direct`:

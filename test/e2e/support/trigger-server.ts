@@ -50,6 +50,8 @@ export class TriggerServer {
 			method,
 			body,
 			headers: { 'browser-id': this.browserId, cookie: this.cookie },
+			// n8n 1.x answers its REST API late while a burst's executions are being saved.
+			timeoutMs: 60_000,
 		});
 	}
 

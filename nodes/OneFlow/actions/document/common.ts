@@ -4,6 +4,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { readParameter } from '../../helpers/options';
 import type { Outcome } from '../../helpers/loop';
 import { exchange } from '../../helpers/request';
+import { shapeDocument, type OutputMode } from '../../shared/document';
 import { isFailure, type Failure } from '../../shared/failure';
 import { normalizeDocId } from '../../shared/validation';
 import { GET } from '../../texts/actions';
@@ -118,4 +119,16 @@ export async function fetchDocument(
 ): Promise<Outcome<IDataObject>> {
 	const query = { docId, includeSchema: String(includeSchema) };
 	return await exchange(session, { method: 'GET', endpoint: 'get', query }, () => GET.about(docId));
+}
+
+/** A document as the Output option shapes it; one over the split's caps fails, and is not retried. */
+export function asOutput(
+	answer: IDataObject,
+	docId: string,
+	output: OutputMode,
+): Outcome<IDataObject[]> {
+	const shaped = shapeDocument(answer, docId, output);
+	return isFailure(shaped)
+		? { status: 'failed', failure: shaped }
+		: { status: 'succeeded', value: shaped };
 }

@@ -7,9 +7,9 @@ import {
 
 import { optionsCollection, readOptions, requestOptionFields } from '../../helpers/options';
 import { runOperation } from '../../helpers/run';
-import { outputOption, shapeDocument, type OutputMode } from '../../shared/document';
+import { outputOption, type OutputMode } from '../../shared/document';
 import { GET } from '../../texts/actions';
-import { docIdFields, docIdReader, fetchDocument, includeSchemaOption } from './common';
+import { asOutput, docIdFields, docIdReader, fetchDocument, includeSchemaOption } from './common';
 
 const properties: INodeProperties[] = [
 	...docIdFields('read'),
@@ -42,10 +42,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		texts: GET,
 		request,
 		read: docIdReader(this),
-		attempt: async (session, { subject }) => await fetchDocument(session, subject, includeSchema),
-		output: (answer, { subject }) => ({
-			items: shapeDocument(answer, subject, output).map((json) => ({ json })),
-			tookEffect: true,
-		}),
+		attempt: async (session, { subject }) => {
+			const read = await fetchDocument(session, subject, includeSchema);
+			return read.status === 'succeeded' ? asOutput(read.value, subject, output) : read;
+		},
+		output: (jsons) => ({ items: jsons.map((json) => ({ json })), tookEffect: true }),
 	});
 }

@@ -10,7 +10,7 @@ import type { Outcome } from '../../helpers/loop';
 import { optionsCollection, readOptions, requestOptionFields } from '../../helpers/options';
 import { exchange } from '../../helpers/request';
 import { runOperation } from '../../helpers/run';
-import { outputOption, shapeDocument, type OutputMode } from '../../shared/document';
+import { outputOption } from '../../shared/document';
 import { quoteApiText } from '../../shared/quote';
 import { UPLOAD } from '../../texts/actions';
 import { noDocumentIdFailure } from '../../texts/answers';
@@ -111,15 +111,14 @@ export const description = updateDisplayOptions(
 interface Uploaded {
 	documentId: string;
 	message: string;
-	/** Get's answer, once processed (Wait for Processing). */
-	document?: IDataObject;
+	/** The document as Output shapes it, once processed (Wait for Processing). */
+	document?: IDataObject[];
 }
 
 /** Uploads each item's file once (uploads are not idempotent), and optionally waits for its extraction. */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const { options, request } = readOptions(this);
 	const wait = this.getNodeParameter('waitForProcessing', 0, false) === true;
-	const output = (options.output ?? 'simplified') as OutputMode;
 	const waitSettings = readWaitSettings(options);
 
 	const attempt = async (session: Session, upload: Upload): Promise<Outcome<Uploaded>> => {
@@ -157,9 +156,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		finish: wait ? finish : undefined,
 		output: ({ documentId, message, document }, upload) => {
 			const binary = upload.keptBinary;
-			const jsons = document
-				? shapeDocument(document, documentId, output)
-				: [{ success: true, documentId, message, ...upload.details }];
+			const jsons = document ?? [{ success: true, documentId, message, ...upload.details }];
 			return {
 				items: jsons.map((json) => (binary ? { json, binary } : { json })),
 				tookEffect: true,

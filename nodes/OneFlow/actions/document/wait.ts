@@ -3,11 +3,11 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { loopSettings, settleAll, type Outcome } from '../../helpers/loop';
 import type { RequestOptions } from '../../helpers/options';
-import { extractionStatusOf } from '../../shared/document';
+import { extractionStatusOf, type OutputMode } from '../../shared/document';
 import { withNote, type Failure } from '../../shared/failure';
 import { uploadedNote, waitEnded, waitTimedOut, type StopReason } from '../../texts/run';
 import type { Session } from '../../transport';
-import { fetchDocument } from './common';
+import { asOutput, fetchDocument } from './common';
 
 const whenWaiting = { show: { '/waitForProcessing': [true] } };
 
@@ -41,6 +41,7 @@ export interface WaitSettings {
 	acceptExtracted: boolean;
 	waitTimeoutMs: number;
 	includeSchema: boolean;
+	output: OutputMode;
 }
 
 export function readWaitSettings(options: IDataObject): WaitSettings {
@@ -50,6 +51,7 @@ export function readWaitSettings(options: IDataObject): WaitSettings {
 		acceptExtracted: options.acceptExtracted === true,
 		waitTimeoutMs: (seconds as number) * 1000,
 		includeSchema: options.includeSchema === true,
+		output: (options.output ?? 'simplified') as OutputMode,
 	};
 }
 
@@ -75,7 +77,8 @@ function waitEndedFailure(wait: Waiting, reason: StopReason): Failure {
 }
 
 /**
- * One poll. Ready (INDEXED, or EXTRACTED when accepted) succeeds with Get's answer; otherwise
+ * One poll. Ready (INDEXED, or EXTRACTED when accepted) succeeds with Get's answer as Output
+ * shapes it (or fails, over the split's caps); otherwise
  * the loop polls again after the poll's own delay, the last one at the deadline, since 1Flow
  * documents no failed state. Whatever ends the wait, the document exists: the error says so.
  */
@@ -84,7 +87,7 @@ async function poll(
 	wait: Waiting,
 	settings: WaitSettings,
 	shouldStop: () => boolean,
-): Promise<Outcome<IDataObject>> {
+): Promise<Outcome<IDataObject[]>> {
 	const { documentId } = wait;
 	wait.deadline ??= Date.now() + settings.waitTimeoutMs;
 	const outcome = await fetchDocument(session, documentId, settings.includeSchema);
@@ -104,8 +107,10 @@ async function poll(
 	if (outcome.status === 'succeeded') {
 		wait.lastStatus = extractionStatusOf(outcome.value);
 		const { lastStatus } = wait;
-		if (lastStatus === 'INDEXED' || (settings.acceptExtracted && lastStatus === 'EXTRACTED'))
-			return outcome;
+		if (lastStatus === 'INDEXED' || (settings.acceptExtracted && lastStatus === 'EXTRACTED')) {
+			const shaped = asOutput(outcome.value, documentId, settings.output);
+			return shaped.status === 'failed' ? { ...shaped, failure: failed(shaped.failure) } : shaped;
+		}
 	} else if (outcome.status === 'failed' && !outcome.retry) {
 		return { status: 'failed', failure: failed(outcome.failure) };
 	}
@@ -129,7 +134,7 @@ export async function waitUntilProcessed(
 	request: RequestOptions,
 	documentIds: string[],
 	settings: WaitSettings,
-): Promise<Array<Outcome<IDataObject>>> {
+): Promise<Array<Outcome<IDataObject[]>>> {
 	const waits = documentIds.map((documentId): Waiting => ({
 		documentId,
 		delay: FIRST_POLL_DELAY_MS,
