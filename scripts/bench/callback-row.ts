@@ -88,7 +88,8 @@ const SIGNING = { id: 'benchSigningCred', name: '1Flow callback signing (bench)'
 /** n8n on a busy 2-core machine took over 20 s to answer a burst; the sender waits this long. */
 const ANSWER_TIMEOUT_MS = 120_000;
 const WARMUP = 20;
-const FILL_IN_FLIGHT = 10;
+/** Gentle, so that the fill itself leaves nothing stuck that the measured load would be blamed for. */
+const FILL_IN_FLIGHT = 5;
 const SETTLE = { quietMs: 10_000, timeoutMs: 300_000, intervalMs: 1000 };
 const LOCK_TIMEOUT = /LockAcquireTimeoutError|SQLITE_BUSY/g;
 

@@ -146,6 +146,6 @@ test(`${RESENT} of them re-signed with a fresh timestamp: answered 200, no new e
 				: [[one.documentId, one.status, answerOf(one)]],
 		),
 	).toEqual([]);
-	const after = await settle(executionCount, { quietMs: 3000, timeoutMs: 60_000 });
+	const after = await settle(executionCount, { quietMs: 3000, stuckMs: 10_000, timeoutMs: 60_000 });
 	expect(after.total).toBe(before.total);
 }, 300_000);

@@ -113,7 +113,7 @@ export const trigger: Scenario = async ({ options }) => {
 			row.start === 'trigger' ? verdict(meetsGoal(row, webhookOn(row.database))) : '—',
 		]),
 		notes: [
-			`finished = executions with a final status whose stored data names a sent document; stuck = executions still new, running or waiting after the wait (at most 300 s; the JSON says how long each row waited); lost = answered 200, and no execution names the document.`,
+			`finished = executions with a final status whose stored data names a sent document; stuck = executions of the workflow still new, running or waiting after the wait (it ends 10 s after the last change, or once nothing moved for 60 s, n8n's lock timeout; at most 300 s; the cap row's count includes any its fill left, see fillSettled in the JSON); lost = answered 200, and no execution names the document.`,
 			"lock timeouts = LockAcquireTimeoutError or SQLITE_BUSY in n8n's log. Times: from sending to the whole answer, over the callbacks answered. n8n CPU: user + system of n8n and its task runner (/proc) from the burst to the end of the wait.",
 			`target (Trigger rows): 0 lost, 0 stuck, and every phase's p50 and p99 within ${TARGET_RATIO}× the Webhook node's on the same database (only lost and stuck when that row did not run). Memory at its cap: ${sizes.memoryFill} accepted callbacks sent and finished first.`,
 		],
