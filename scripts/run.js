@@ -47,12 +47,6 @@ const tasks = {
 	build(env) {
 		build(env);
 	},
-	lint(env, args) {
-		run(bin('eslint'), ['.', ...args], { cwd: ROOT, env });
-		run(bin('prettier'), ['--check', '--log-level', 'warn', '.'], { cwd: ROOT, env });
-		run(bin('knip'), [], { cwd: ROOT, env });
-		run(bin('knip'), ['--production'], { cwd: ROOT, env });
-	},
 	test(env, args) {
 		buildDev(env);
 		const report = path.join(ROOT, '.build', 'jest-results.json');
@@ -63,6 +57,7 @@ const tasks = {
 			printTestSummary(report);
 		}
 	},
+	lint: (env, args) => runScript(env, 'lint', args),
 	'test:n8n': (env, args) => runScript(env, 'test-n8n', args),
 	demo: (env, args) => runScript(env, 'demo', args),
 	dev: (env, args) => runScript(env, 'dev', args),
