@@ -1,6 +1,7 @@
 /**
- * `npm run lint [-- --max-warnings 0]`: n8n's own lint of the shipped code, then what this
- * repository checks beside it. Every step runs; the exit code is non-zero if any failed.
+ * `npm run lint`: n8n's own lint of the shipped code, then what this repository checks beside
+ * it, with no warning allowed (`-- --max-warnings N` allows N): `n8n-node release` runs it as it
+ * is. Every step runs; the exit code is non-zero if any failed.
  *
  * `n8n-node lint` runs ESLint with n8n's default config (eslint.config.mjs, which strict mode
  * requires unchanged) over every .ts file below the folder it runs in, and holds each to the
@@ -39,7 +40,7 @@ function warningsIn(output: string): number {
 	return Number(summary?.[1] ?? 0);
 }
 
-function n8nNodeLint(maxWarnings: number | undefined): boolean {
+function n8nNodeLint(maxWarnings: number): boolean {
 	const copy = mkdtempSync(join(tmpdir(), 'n8n-node-lint-'));
 	try {
 		for (const entry of SHIPPED_SOURCE)
@@ -51,7 +52,7 @@ function n8nNodeLint(maxWarnings: number | undefined): boolean {
 		const output = `${result.stdout}${result.stderr}`.replaceAll(copy, REPO_ROOT);
 		process.stdout.write(output);
 		const warnings = warningsIn(output);
-		if (maxWarnings !== undefined && warnings > maxWarnings) {
+		if (warnings > maxWarnings) {
 			process.stdout.write(
 				`n8n-node lint: ${warnings} warning(s), --max-warnings allows ${maxWarnings}\n`,
 			);
@@ -65,13 +66,10 @@ function n8nNodeLint(maxWarnings: number | undefined): boolean {
 
 function main(): number {
 	const { values } = parseArgs({ options: { 'max-warnings': { type: 'string' } } });
-	const maxWarnings = values['max-warnings'];
-	const limit = maxWarnings === undefined ? [] : ['--max-warnings', maxWarnings];
+	const maxWarnings = values['max-warnings'] ?? '0';
+	const limit = ['--max-warnings', maxWarnings];
 	const steps: Array<[string, () => boolean]> = [
-		[
-			'n8n-node lint (strict mode)',
-			() => n8nNodeLint(maxWarnings === undefined ? undefined : Number(maxWarnings)),
-		],
+		['n8n-node lint (strict mode)', () => n8nNodeLint(Number(maxWarnings))],
 		[
 			'ESLint: tests, test kit, scripts',
 			() => run('eslint', ['--config', 'eslint.dev.config.mjs', ...limit, '.']),

@@ -65,6 +65,16 @@ const tasks = {
 	emulator: (env, args) => runScript(env, 'emulator', args),
 	'n8n:install': (env, args) => runScript(env, 'n8n-install', args),
 	scan: (env, args) => runScript(env, 'scan', args),
+	// n8n's release command: in GitHub Actions lint, build and `npm publish` with provenance;
+	// elsewhere release-it bumps the version, writes CHANGELOG.md, commits, tags and pushes.
+	release(env, args) {
+		run(bin('n8n-node'), ['release', ...args], { cwd: ROOT, env });
+	},
+	'release:dry-run': (env, args) => runScript(env, 'release-dry-run', args),
+	// npm's hook before `npm publish`: n8n's CLI refuses a publish that `npm run release` did not start.
+	prepublishOnly(env) {
+		run(bin('n8n-node'), ['prerelease'], { cwd: ROOT, env });
+	},
 };
 
 function main() {
