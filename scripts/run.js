@@ -47,12 +47,6 @@ const tasks = {
 	build(env) {
 		build(env);
 	},
-	lint(env, args) {
-		run(bin('eslint'), ['.', ...args], { cwd: ROOT, env });
-		run(bin('prettier'), ['--check', '--log-level', 'warn', '.'], { cwd: ROOT, env });
-		run(bin('knip'), [], { cwd: ROOT, env });
-		run(bin('knip'), ['--production'], { cwd: ROOT, env });
-	},
 	test(env, args) {
 		buildDev(env);
 		const report = path.join(ROOT, '.build', 'jest-results.json');
@@ -63,6 +57,7 @@ const tasks = {
 			printTestSummary(report);
 		}
 	},
+	lint: (env, args) => runScript(env, 'lint', args),
 	'test:n8n': (env, args) => runScript(env, 'test-n8n', args),
 	demo: (env, args) => runScript(env, 'demo', args),
 	dev: (env, args) => runScript(env, 'dev', args),
@@ -70,6 +65,16 @@ const tasks = {
 	emulator: (env, args) => runScript(env, 'emulator', args),
 	'n8n:install': (env, args) => runScript(env, 'n8n-install', args),
 	scan: (env, args) => runScript(env, 'scan', args),
+	// n8n's release command: in GitHub Actions lint, build and `npm publish` with provenance;
+	// elsewhere release-it bumps the version, writes CHANGELOG.md, commits, tags and pushes.
+	release(env, args) {
+		run(bin('n8n-node'), ['release', ...args], { cwd: ROOT, env });
+	},
+	'release:dry-run': (env, args) => runScript(env, 'release-dry-run', args),
+	// npm's hook before `npm publish`: n8n's CLI refuses a publish that `npm run release` did not start.
+	prepublishOnly(env) {
+		run(bin('n8n-node'), ['prerelease'], { cwd: ROOT, env });
+	},
 };
 
 function main() {

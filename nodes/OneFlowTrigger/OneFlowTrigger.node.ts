@@ -82,14 +82,14 @@ export class OneFlowTrigger implements INodeType {
 				default: ['document.ready'],
 				options: [
 					{
-						name: 'Document Ready',
-						value: 'document.ready',
-						description: 'A document was processed and indexed',
-					},
-					{
 						name: 'Any Event',
 						value: '*',
 						description: 'Every event 1Flow sends, including ones added later',
+					},
+					{
+						name: 'Document Ready',
+						value: 'document.ready',
+						description: 'A document was processed and indexed',
 					},
 				],
 				description: 'Callbacks of other events are answered and start nothing',

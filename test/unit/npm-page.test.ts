@@ -1,7 +1,8 @@
 /**
  * What npm publishes and shows: the tarball holds only what a user's n8n needs (the compiled
  * nodes and credentials, README, LICENSE, package.json), nothing large; the README, which npm
- * and n8n's Community Nodes page show, stays short and links every page of docs/.
+ * and n8n's Community Nodes page show, stays short and links every page of docs/ and the
+ * changelog, which has an entry for the version being published.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -53,6 +54,15 @@ test('the README is at most 300 lines and links every page of docs/', () => {
 	expect(pages.length).toBeGreaterThan(0);
 	const unlinked = pages.filter((page) => !readme.includes(`](docs/${page}`));
 	expect(unlinked).toEqual([]);
+});
+
+test('the README links CHANGELOG.md, which has an entry for the version in package.json', () => {
+	const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+		version: string;
+	};
+	const changelog = readFileSync(join(REPO_ROOT, 'CHANGELOG.md'), 'utf8');
+	expect(readme).toContain('](CHANGELOG.md)');
+	expect(changelog).toMatch(new RegExp(`^## v?${version.replaceAll('.', '\\.')}( |$)`, 'm'));
 });
 
 test("the README's and docs' relative links point at files that exist", () => {

@@ -1,13 +1,15 @@
 /**
- * This package as n8n 2.x's Community Nodes installer lays it out: the packed tarball
- * unpacked into `<userFolder>/.n8n/nodes/node_modules/n8n-nodes-1flow`, dev/peer/optional
- * dependencies dropped from its package.json, `npm install` (shallow, no scripts) inside it,
- * and its version recorded in `.n8n/nodes/package.json`. Node types are then
- * `n8n-nodes-1flow.<node>`, as in examples/.
+ * This package as n8n 2.x's Community Nodes installer fetches it (`npm pack <name>@<version>`
+ * from its registry) and lays it out: the packed tarball unpacked into
+ * `<userFolder>/.n8n/nodes/node_modules/n8n-nodes-1flow`, dev/peer/optional dependencies
+ * dropped from its package.json, `npm install` (shallow, no scripts) inside it, and its version
+ * recorded in `.n8n/nodes/package.json`. Node types are then `n8n-nodes-1flow.<node>`, as in
+ * examples/.
  */
-import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { execFile, spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 
 import { PACKAGE_NAME, REPO_ROOT } from '../repo';
 
@@ -29,6 +31,26 @@ export function packPackage(destination: string, packageDir = REPO_ROOT): string
 		{ cwd: packageDir },
 	);
 	return join(destination, stdout.trim().split('\n').pop() as string);
+}
+
+/**
+ * `npm pack <spec>` from `registry` into `destination`, as n8n's installer fetches a package;
+ * returns the tarball's path. Asynchronous: the registry may be a server of this very process.
+ */
+export async function packFromRegistry(
+	registry: string,
+	spec: string,
+	destination: string,
+	cacheDir: string,
+): Promise<string> {
+	const args = ['pack', spec, `--registry=${registry}`, `--cache=${cacheDir}`, '--quiet'];
+	try {
+		const { stdout } = await promisify(execFile)('npm', args, { cwd: destination });
+		return join(destination, stdout.trim().split('\n').pop() as string);
+	} catch (error) {
+		const { stderr } = error as { stderr?: string };
+		throw new Error(`npm ${args.join(' ')} failed:\n${stderr ?? String(error)}`, { cause: error });
+	}
 }
 
 function readJson(file: string): Record<string, unknown> {

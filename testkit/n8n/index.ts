@@ -2,4 +2,4 @@
 export { ensureN8n, isN8nInstalled, cacheDir, type N8nMajor } from './install';
 export { n8nEnv } from './env';
 export { n8nCli, startN8n, type CliResult, type N8nServer } from './process';
-export { installCommunityPackage, packPackage } from './community-package';
+export { installCommunityPackage, packFromRegistry, packPackage } from './community-package';

@@ -32,14 +32,21 @@ export interface QueueFleetOptions {
 	concurrency: number;
 	/** `n8n webhook` processes; default none. */
 	webhookProcesses?: number;
+	/** The environment-variable install (n8n 2.21+), set on every process as a deployment would. */
+	communityPackages?: { registry: string; packages: Array<{ name: string; version: string }> };
 }
 
 /** The settings every process of the fleet shares. */
 function sharedEnv(
-	{ postgres, redisPort }: QueueFleetOptions,
+	{ postgres, redisPort, communityPackages }: QueueFleetOptions,
 	encryptionKey: string,
 ): NodeJS.ProcessEnv {
 	return {
+		...(communityPackages && {
+			N8N_COMMUNITY_PACKAGES_MANAGED_BY_ENV: 'true',
+			N8N_COMMUNITY_PACKAGES: JSON.stringify(communityPackages.packages),
+			N8N_COMMUNITY_PACKAGES_REGISTRY: communityPackages.registry,
+		}),
 		EXECUTIONS_MODE: 'queue',
 		N8N_ENCRYPTION_KEY: encryptionKey,
 		DB_TYPE: 'postgresdb',

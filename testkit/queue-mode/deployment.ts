@@ -1,18 +1,22 @@
 /**
- * n8n in queue mode with this package, end to end: a throwaway PostgreSQL and Redis, the
- * packed package installed in the fleet's user folder as n8n's Community Nodes installer lays
- * it out, a 1Flow credential and the bulk-delete workflow imported and published, a main
- * instance and workers, and the 1Flow emulator with a rate limit. `burst()` (./burst) fires
- * executions at it; `secretChecks()` says where the secrets could have ended up. With webhook
- * processes, also a callback signing credential and the 1Flow Trigger workflow (./trigger).
+ * n8n in queue mode with this package, end to end: a throwaway PostgreSQL and Redis; the packed
+ * package served by a registry on 127.0.0.1, fetched from it and laid out in the fleet's shared
+ * user folder as n8n's Community Nodes installer does, and every process started with the
+ * environment-variable install naming that registry (which n8n refuses without a license for
+ * custom registries: docs/scaling.md); a 1Flow credential and the bulk-delete workflow imported
+ * and published, a main instance and workers, and the 1Flow emulator with a rate limit.
+ * `burst()` (./burst) fires executions at it; `secretChecks()` says where the secrets could have
+ * ended up. With webhook processes, also a callback signing credential and the 1Flow Trigger
+ * workflow (./trigger).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 import { OneFlowEmulator, type FaultConfig } from '../emulator';
-import { ensureN8n, installCommunityPackage, type CliResult } from '../n8n';
+import { ensureN8n, installCommunityPackage, packFromRegistry, type CliResult } from '../n8n';
 import { QueueFleet } from '../n8n/queue';
+import { PackageRegistry } from '../registry';
 import { Postgres, Redis } from '../services';
 import { triggerWorkflow } from './trigger';
 import { bulkDeleteWorkflow } from './workflow';
@@ -56,6 +60,8 @@ export class QueueDeployment {
 		readonly fleet: QueueFleet,
 		readonly emulator: OneFlowEmulator,
 		readonly userFolder: string,
+		/** The registry serving the packed package; its requests since the install by hand. */
+		readonly registry: PackageRegistry,
 	) {}
 
 	static async start(options: DeploymentOptions): Promise<QueueDeployment> {
@@ -63,7 +69,6 @@ export class QueueDeployment {
 		rmSync(options.workDir, { recursive: true, force: true });
 		const userFolder = join(options.workDir, 'n8n');
 		mkdirSync(userFolder, { recursive: true, mode: 0o700 });
-		installCommunityPackage(userFolder, options.tarball);
 		const secret = `queue-secret-${randomBytes(12).toString('hex')}`;
 		const signingSecret = `queue-signing-${randomBytes(12).toString('hex')}`;
 		const withTrigger = (options.webhookProcesses ?? 0) > 0;
@@ -71,8 +76,21 @@ export class QueueDeployment {
 			webhooks: [{ id: WEBHOOK_ID, secret, documents: [] }],
 			faults: options.faults,
 		});
+		const registry = new PackageRegistry(options.tarball);
 		const started: Array<{ stop(): Promise<void> }> = [];
 		try {
+			const registryUrl = await registry.start();
+			started.push(registry);
+			const { name, version } = registry;
+			const fetched = join(options.workDir, 'fetched');
+			mkdirSync(fetched);
+			const spec = `${name}@${version}`;
+			installCommunityPackage(
+				userFolder,
+				await packFromRegistry(registryUrl, spec, fetched, join(options.workDir, 'npm-cache')),
+			);
+			// From here on the log holds what n8n asks the registry.
+			registry.requests.length = 0;
 			const baseUrl = await emulator.start();
 			started.push(emulator);
 			const postgres = await Postgres.start('n8n');
@@ -87,6 +105,7 @@ export class QueueDeployment {
 				workers: options.workers,
 				concurrency: options.workerConcurrency,
 				webhookProcesses: options.webhookProcesses,
+				communityPackages: { registry: registryUrl, packages: [{ name, version }] },
 			});
 			started.push(fleet);
 			const deployment = new QueueDeployment(
@@ -98,6 +117,7 @@ export class QueueDeployment {
 				fleet,
 				emulator,
 				userFolder,
+				registry,
 			);
 			const credential = { id: 'queueOneFlowCred', name: '1Flow (queue mode)' };
 			const signing = { id: 'queueSigningCred', name: '1Flow callback signing (queue mode)' };
@@ -173,7 +193,12 @@ export class QueueDeployment {
 	/** Main, workers and webhook processes, then the services. */
 	async stop(): Promise<void> {
 		await this.fleet.stop();
-		await Promise.all([this.postgres.stop(), this.redis.stop(), this.emulator.stop()]);
+		await Promise.all([
+			this.postgres.stop(),
+			this.redis.stop(),
+			this.emulator.stop(),
+			this.registry.stop(),
+		]);
 	}
 }
 

@@ -143,16 +143,16 @@ export const outputOption: INodeProperties = {
 	default: 'simplified',
 	options: [
 		{
+			name: 'One Item per Line Item',
+			value: 'lineItems',
+			description: `One item per line item, each with the document's ID and header fields; for documents of up to ${count(MAX_LINE_ITEMS)} line items and ${MAX_HEADER_FIELDS} header fields`,
+		},
+		{ name: 'Raw', value: 'raw', description: "One item: 1Flow's answer as it is" },
+		{
 			name: 'Simplified',
 			value: 'simplified',
 			description:
 				'One item: document ID, status, type, summary and extracted fields side by side, line items as a list',
-		},
-		{ name: 'Raw', value: 'raw', description: "One item: 1Flow's answer as it is" },
-		{
-			name: 'One Item per Line Item',
-			value: 'lineItems',
-			description: `One item per line item, each with the document's ID and header fields; for documents of up to ${count(MAX_LINE_ITEMS)} line items and ${MAX_HEADER_FIELDS} header fields`,
 		},
 	],
 };

@@ -1,8 +1,9 @@
 /**
  * n8n in queue mode (PostgreSQL, Redis, a main instance, 2 workers running 5 executions each
- * and 2 `n8n webhook` processes) with the package installed as n8n's installer lays it out:
- * 10 executions at once, 300 deletes each, against a 1Flow limited to 100 requests/s. They
- * share the limit without knowing of each other: every document is deleted once, no item
+ * and 2 `n8n webhook` processes) with the package fetched from a registry on 127.0.0.1 and laid
+ * out as n8n's installer does, and the environment-variable install naming that registry, which
+ * n8n refuses without a license: 10 executions at once, 300 deletes each, against a 1Flow limited to 100 requests/s.
+ * They share the limit without knowing of each other: every document is deleted once, no item
  * fails, and the secrets are stored nowhere. And the 1Flow Trigger: a callback answered by one
  * webhook process and re-sent to the other starts one execution, not two.
  */
@@ -65,6 +66,20 @@ test('no item failed: every item left on the success output, every execution suc
 		failures: [],
 		statuses: { success: EXECUTIONS },
 	});
+});
+
+// What a queue-mode user who sets the variables on an n8n without that license gets (docs/scaling.md):
+// n8n still starts, without installing the package; here the package is laid out beforehand.
+test('the environment-variable install from the 127.0.0.1 registry: the main instance reads N8N_COMMUNITY_PACKAGES and refuses the registry for want of a license, asking it nothing', () => {
+	const { fleet, registry } = deployment as QueueDeployment;
+	const refusal = fleet
+		.logs()
+		.main.split('\n')
+		.find((line) => line.includes(`'${registry.name}@${registry.version}' from env`));
+	expect(refusal).toMatch(
+		/Failed to install community package .*feat:communityNodes:customRegistry/,
+	);
+	expect(registry.requests).toEqual([]);
 });
 
 test('the executions ran on both workers', () => {

@@ -20,11 +20,10 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['document'] } },
 		options: [
 			{
-				name: 'Upload',
-				value: 'upload',
-				description:
-					'Send a file (or a URL) to 1Flow for processing, optionally waiting for its extraction',
-				action: 'Upload a document',
+				name: 'Delete',
+				value: 'delete',
+				description: 'Permanently delete a document and everything derived from it',
+				action: 'Delete a document',
 			},
 			{
 				name: 'Get',
@@ -33,10 +32,11 @@ export const description: INodeProperties[] = [
 				action: 'Get a document',
 			},
 			{
-				name: 'Delete',
-				value: 'delete',
-				description: 'Permanently delete a document and everything derived from it',
-				action: 'Delete a document',
+				name: 'Upload',
+				value: 'upload',
+				description:
+					'Send a file (or a URL) to 1Flow for processing, optionally waiting for its extraction',
+				action: 'Upload a document',
 			},
 		],
 		// Reading is safe: n8n stores only parameters that differ from their default, so a new node
