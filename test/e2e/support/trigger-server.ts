@@ -75,16 +75,23 @@ export class TriggerServer {
 				.map((entry) => entry.split(';')[0])
 				.join('; ');
 		}
-		// n8n activates published workflows after its REST API is up: until then 404.
+		// n8n activates published workflows after its REST API is up: until then 404, and while
+		// n8n 2.x is still starting it answers 200 "n8n is starting up. Please wait".
 		for (const path of this.paths)
 			await until(
 				`the production webhook ${path}`,
-				async () =>
-					(await httpRequest(this.url(path), { method: 'POST', body: '' })).status === 404
-						? undefined
-						: true,
+				async () => {
+					const reply = await httpRequest(this.url(path), { method: 'POST', body: '' });
+					return reply.status === 404 || reply.text.includes('is starting up') ? undefined : true;
+				},
 				120_000,
 			);
+		await until(
+			'the executions API',
+			async () =>
+				(await this.rest('GET', '/executions?limit=1')).status === 200 ? true : undefined,
+			120_000,
+		);
 	}
 
 	async restart(): Promise<void> {
